@@ -1,0 +1,37 @@
+# The two commands of the README:
+#   make example   installs what is missing, builds in release mode, runs the built-in example
+#   make test      installs what is missing, runs the whole test suite (release build)
+SWIFT ?= swift
+PYTHON_ENV := $(CURDIR)/.venv/bin/python
+
+.PHONY: example test test-long deps python-env build bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+python-env:
+	@scripts/python-env.sh >/dev/null
+
+build: deps
+	$(SWIFT) build -c release --product sgdfp
+
+example: build
+	.build/release/sgdfp solve --overwrite
+
+TEST_FLAGS := -c release -Xswiftc -enable-testing
+
+test: deps python-env
+	$(SWIFT) build $(TEST_FLAGS) --product sgdfp
+	SGDFP_PYTHON=$(PYTHON_ENV) SGDFP_BINARY=$(CURDIR)/.build/release/sgdfp \
+	  $(SWIFT) test $(TEST_FLAGS)
+
+bench: build
+	.build/release/sgdfp bench
+
+clean:
+	rm -rf .build
+
+test-long: deps python-env
+	$(SWIFT) build $(TEST_FLAGS) --product sgdfp
+	SGDFP_LONG_TESTS=1 SGDFP_PYTHON=$(PYTHON_ENV) SGDFP_BINARY=$(CURDIR)/.build/release/sgdfp \
+	  $(SWIFT) test $(TEST_FLAGS) --filter LongOracleTests

@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sgdfp",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sgdfp", targets: ["sgdfp"]),
+        .library(name: "Spectral", targets: ["Spectral"]),
+        .library(name: "LangevinModel", targets: ["LangevinModel"]),
+        .library(name: "FokkerPlanck", targets: ["FokkerPlanck"]),
+        .library(name: "PhaseSpaceIO", targets: ["PhaseSpaceIO"]),
+        .library(name: "RunConfiguration", targets: ["RunConfiguration"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "Spectral", dependencies: ["CFFTW"]),
+        .target(name: "LangevinModel"),
+        .target(name: "FokkerPlanck", dependencies: ["Spectral", "LangevinModel"]),
+        .target(name: "PhaseSpaceIO", dependencies: ["CHDF5"]),
+        .target(name: "RunConfiguration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .executableTarget(
+            name: "sgdfp",
+            dependencies: [
+                "Spectral", "LangevinModel", "FokkerPlanck", "PhaseSpaceIO", "RunConfiguration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
+        .testTarget(name: "LangevinModelTests", dependencies: ["LangevinModel"]),
+        .testTarget(name: "FokkerPlanckTests", dependencies: ["FokkerPlanck", "Spectral", "LangevinModel"]),
+        .testTarget(name: "PhaseSpaceIOTests", dependencies: ["PhaseSpaceIO"]),
+        .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration"]),
+        .testTarget(name: "sgdfpTests", dependencies: ["PhaseSpaceIO"]),
+    ]
+)

@@ -1,0 +1,136 @@
+import Foundation
+import Spectral
+
+/// Integrating-factor (Lawson) Runge–Kutta: any explicit tableau applied to the transport part, with the
+/// v-diffusion propagated exactly by E(τ) = exp(τΛ), Λ = −kᵥᵀD(θ)kᵥ:
+///
+///   Yᵢ = E(cᵢh) yₙ + h Σⱼ aᵢⱼ E((cᵢ−cⱼ)h) N(Yⱼ),   yₙ₊₁ = E(h) yₙ + h Σⱼ bⱼ E((1−cⱼ)h) N(Yⱼ).
+///
+/// Only non-positive exponents occur, so no factor can overflow however stiff the diffusion is.
+public final class LawsonRungeKutta: TimeStepper {
+    public let name: String
+    public let tableau: ButcherTableau
+    public let op: FokkerPlanckOperator
+    public var isAdaptive: Bool { tableau.isAdaptive }
+    public var order: Int { tableau.order }
+
+    private var slopes: [AlignedBuffer]
+    private let stage: AlignedBuffer
+    private let errorField: AlignedBuffer
+    private var firstSlopeValid = false
+    // E(δh) for each distinct δ ∈ {cᵢ − cⱼ}; `factorIndex[i][j]` picks the one for (i, j), j = i means E(cᵢh) on yₙ.
+    private let deltas: [Double]
+    private var factors: [AlignedBuffer]
+    private var factorsStep = Double.nan
+    private let stageFactor: [[Int]]
+    private let finalFactor: [Int]
+
+    public init(name: String, tableau: ButcherTableau, operator op: FokkerPlanckOperator) {
+        self.name = name
+        self.tableau = tableau
+        self.op = op
+        slopes = (0..<tableau.stages).map { _ in op.makeState() }
+        stage = op.makeState()
+        errorField = op.makeState()
+        let c = tableau.nodes, s = tableau.stages
+        var ds: [Double] = []
+        func indexOf(_ x: Double) -> Int {
+            if let i = ds.firstIndex(where: { abs($0 - x) < 1e-12 }) { return i }
+            ds.append(x)
+            return ds.count - 1
+        }
+        var stageIdx: [[Int]] = []
+        for i in 0..<s { stageIdx.append((0...i).map { j in indexOf(j == i ? c[i] : c[i] - c[j]) }) }
+        stageFactor = stageIdx
+        finalFactor = (0...s).map { j in indexOf(j == s ? 1 : 1 - c[j]) }
+        deltas = ds
+        let size = op.diffusionSymbol.count
+        factors = ds.map { _ in AlignedBuffer(count: size) }
+    }
+
+    public func reset() { firstSlopeValid = false }
+
+    private func prepareFactors(step h: Double) {
+        if h == factorsStep { return }
+        let lambda = op.diffusionSymbol
+        for (k, delta) in deltas.enumerated() {
+            let out = factors[k].pointer
+            let scale = delta * h
+            for i in 0..<lambda.count { out[i] = exp(lambda[i] * scale) }
+        }
+        factorsStep = h
+    }
+
+    /// out = E ⊙ x (+ out if accumulate), scaled by `weight`; E broadcasts over θ for constant noise.
+    private func multiply(_ x: AlignedBuffer, factor: Int, weight: Double, into out: AlignedBuffer, accumulate: Bool) {
+        let e = factors[factor].pointer
+        let xs = x.pointer, o = out.pointer
+        let nS = op.grid.velocitySpectralCount
+        let perTheta = op.diffusionDependsOnTheta
+        for it in 0..<op.grid.parameterPointCount {
+            let base = it * nS
+            let eBase = perTheta ? base : 0
+            for j in 0..<nS {
+                let w = weight * e[eBase + j]
+                let idx = 2 * (base + j)
+                if accumulate {
+                    o[idx] += w * xs[idx]
+                    o[idx + 1] += w * xs[idx + 1]
+                } else {
+                    o[idx] = w * xs[idx]
+                    o[idx + 1] = w * xs[idx + 1]
+                }
+            }
+        }
+    }
+
+    public func attempt(_ state: AlignedBuffer, step h: Double, tolerance: Double) -> StepAttempt {
+        prepareFactors(step: h)
+        let s = tableau.stages
+        if !firstSlopeValid {
+            op.explicitTerms(state, into: slopes[0])
+            firstSlopeValid = true
+        }
+        for i in 1..<s {
+            multiply(state, factor: stageFactor[i][i], weight: 1, into: stage, accumulate: false)
+            for j in 0..<i where tableau.coefficients[i][j] != 0 {
+                multiply(slopes[j], factor: stageFactor[i][j], weight: h * tableau.coefficients[i][j], into: stage, accumulate: true)
+            }
+            op.explicitTerms(stage, into: slopes[i])
+        }
+        // For FSAL tableaus the last stage already is the new solution.
+        let solution: AlignedBuffer
+        if tableau.isFSAL {
+            solution = stage
+        } else {
+            multiply(state, factor: finalFactor[s], weight: 1, into: stage, accumulate: false)
+            for j in 0..<s where tableau.weights[j] != 0 {
+                multiply(slopes[j], factor: finalFactor[j], weight: h * tableau.weights[j], into: stage, accumulate: true)
+            }
+            solution = stage
+        }
+        guard let embedded = tableau.embeddedWeights else {
+            state.copy(from: solution)
+            firstSlopeValid = false
+            return StepAttempt(accepted: true, error: 0, suggestedStep: h)
+        }
+        var first = true
+        for j in 0..<s {
+            let e = tableau.weights[j] - embedded[j]
+            if e == 0 { continue }
+            multiply(slopes[j], factor: finalFactor[j], weight: h * e, into: errorField, accumulate: !first)
+            first = false
+        }
+        let norm = op.squaredNorm(solution)
+        let err = (op.squaredNorm(errorField) / max(norm, .leastNormalMagnitude)).squareRoot()
+        let exponent = 1.0 / Double((tableau.embeddedOrder ?? tableau.order) + 1)
+        guard err.isFinite else { return StepAttempt(accepted: false, error: err, suggestedStep: h * 0.2) }
+        let factor = err == 0 ? 5 : min(5, max(0.2, 0.9 * pow(tolerance / err, exponent)))
+        if err <= tolerance {
+            state.copy(from: solution)
+            if tableau.isFSAL { slopes.swapAt(0, s - 1) } else { firstSlopeValid = false }
+            return StepAttempt(accepted: true, error: err, suggestedStep: h * factor)
+        }
+        return StepAttempt(accepted: false, error: err, suggestedStep: h * min(factor, 0.9))
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Spectral
+
+/// Run settings of the driver: when to stop, when to write, how accurately, and what to watch.
+public struct SimulationSettings: Sendable {
+    public var stopTime: Double
+    /// Output interval; frames are written at start, start + every, …, and at the stop time.
+    public var outputEvery: Double
+    /// Relative L² error per step for adaptive schemes.
+    public var tolerance: Double
+    /// Step size for fixed-step schemes (each output interval is split into equal steps no longer than it).
+    public var fixedStep: Double?
+    public var maxSteps: Int
+    /// Largest density allowed on the outermost grid layer, relative to the peak.
+    public var boundaryTolerance: Double
+    /// Largest relative change of total mass tolerated (round-off is orders of magnitude below).
+    public var massTolerance: Double
+
+    public init(stopTime: Double, outputEvery: Double, tolerance: Double = 1e-8, fixedStep: Double? = nil,
+                maxSteps: Int = 10_000_000, boundaryTolerance: Double = 1e-7, massTolerance: Double = 1e-9) {
+        self.stopTime = stopTime
+        self.outputEvery = outputEvery
+        self.tolerance = tolerance
+        self.fixedStep = fixedStep
+        self.maxSteps = maxSteps
+        self.boundaryTolerance = boundaryTolerance
+        self.massTolerance = massTolerance
+    }
+}
+
+/// One output frame handed to the writer.
+public struct SimulationFrame {
+    public var time: Double
+    public var steps: Int
+    /// Last accepted step size (0 at the start).
+    public var stepSize: Double
+    /// Real density on the grid (valid only during the callback).
+    public var density: UnsafeBufferPointer<Double>
+    /// Moments with the mean in uncentred coordinates (θ, v).
+    public var moments: DensityMoments
+}
+
+/// Progress of a run, for terminal display.
+public struct SimulationProgress: Sendable {
+    public var time: Double
+    public var startTime: Double
+    public var stopTime: Double
+    public var steps: Int
+    public var elapsed: Double
+    /// Seconds left, extrapolated from the simulated-time rate so far.
+    public var remaining: Double? {
+        let done = time - startTime
+        return done > 0 ? elapsed * (stopTime - time) / done : nil
+    }
+}
+
+/// What a finished run reports.
+public struct SimulationSummary: Sendable {
+    public var steps: Int
+    public var rejectedSteps: Int
+    public var evaluations: Int
+    public var wallTime: Double
+    public var finalMassError: Double
+    public var minimumDensity: Double
+    public var largestNegativeMass: Double
+    public var smallestStep: Double
+    public var largestStep: Double
+}
+
+/// The driver: owns the state, advances it with a stepper, stops at output times, checks every step for
+/// NaN and mass drift, and each frame for negative density and density at the box edge.
+public final class Simulation {
+    public let op: FokkerPlanckOperator
+    public let stepper: any TimeStepper
+    public let state: AlignedBuffer
+    public private(set) var time: Double
+    private let real: AlignedBuffer
+
+    /// Starts from a real density sampled on the operator's grid.
+    public init(operator op: FokkerPlanckOperator, stepper: any TimeStepper, initialDensity: AlignedBuffer, startTime: Double = 0) {
+        self.op = op
+        self.stepper = stepper
+        state = op.makeState()
+        real = op.makeRealField()
+        op.toMixed(initialDensity, into: state)
+        time = startTime
+    }
+
+    /// Output times from the current time to `stop`, every `every`, always including `stop`.
+    public static func outputTimes(start: Double, stop: Double, every: Double) -> [Double] {
+        var times = [start]
+        var k = 1
+        while true {
+            let t = start + Double(k) * every
+            if t >= stop - 1e-9 * every { break }
+            times.append(t)
+            k += 1
+        }
+        if stop > start { times.append(stop) }
+        return times
+    }
+
+    public func run(
+        _ settings: SimulationSettings,
+        progress: ((SimulationProgress) -> Void)? = nil,
+        onOutput: (SimulationFrame) throws -> Void
+    ) throws -> SimulationSummary {
+        guard settings.stopTime.isFinite, settings.stopTime > time else {
+            throw SimulationError.badSchedule("the stop time must be later than the start time (\(time))")
+        }
+        guard settings.outputEvery.isFinite, settings.outputEvery > 0 else {
+            throw SimulationError.badSchedule("the output interval must be positive")
+        }
+        if !stepper.isAdaptive && (settings.fixedStep ?? 0) <= 0 { throw SimulationError.fixedStepRequired(scheme: stepper.name) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        func seconds() -> Double {
+            let d = clock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let startTime = time
+        let mass0 = op.mass(state)
+        let evaluations0 = op.evaluations
+        var steps = 0, rejected = 0, lastStep = 0.0
+        var minDensity = Double.infinity, worstNegative = 0.0
+        var smallest = Double.infinity, largest = 0.0
+        var lastReport = -1.0
+
+        func emit() throws {
+            op.toReal(state, into: real)
+            var m = Quadrature.moments(of: UnsafeBufferPointer(real.buffer), on: op.grid)
+            guard m.mass.isFinite else { throw SimulationError.nonFinite(time: time) }
+            minDensity = min(minDensity, m.minimum)
+            worstNegative = max(worstNegative, m.negativeMass)
+            for (a, f) in m.boundaryFractions.enumerated() where f > settings.boundaryTolerance {
+                throw SimulationError.densityAtBoundary(time: time, axis: op.grid.axes[a].name, fraction: f)
+            }
+            m.mean = zip(m.mean, op.dynamics.stationaryPoint).map { $0 + $1 }
+            try onOutput(SimulationFrame(time: time, steps: steps, stepSize: lastStep,
+                                         density: UnsafeBufferPointer(real.buffer), moments: m))
+        }
+
+        try emit()
+        stepper.reset()
+        var h = settings.fixedStep ?? initialStep()
+        let times = Self.outputTimes(start: startTime, stop: settings.stopTime, every: settings.outputEvery)
+        for target in times.dropFirst() {
+            if !stepper.isAdaptive {
+                let interval = target - time
+                let count = max(1, Int((interval / settings.fixedStep!).rounded(.up) - 1e-9))
+                h = interval / Double(count)
+            }
+            while time < target {
+                let remaining = target - time
+                let landing = h >= remaining * (1 - 1e-12)
+                let attemptStep = landing ? remaining : min(h, remaining)
+                let result = stepper.attempt(state, step: attemptStep, tolerance: settings.tolerance)
+                guard result.error.isFinite || result.accepted, op.lastIsFinite else { throw SimulationError.nonFinite(time: time) }
+                if !result.accepted {
+                    rejected += 1
+                    h = result.suggestedStep
+                    if h < 1e-14 * max(1, abs(settings.stopTime)) { throw SimulationError.stepTooSmall(time: time, step: h) }
+                    continue
+                }
+                time = landing ? target : time + attemptStep
+                steps += 1
+                lastStep = attemptStep
+                smallest = min(smallest, attemptStep)
+                largest = max(largest, attemptStep)
+                minDensity = min(minDensity, op.lastMinimum)
+                worstNegative = max(worstNegative, op.lastNegativeMass)
+                if stepper.isAdaptive {
+                    // A step shortened to land on an output time says nothing about the next one.
+                    h = landing ? max(h, result.suggestedStep) : result.suggestedStep
+                }
+                let mass = op.mass(state)
+                if !mass.isFinite { throw SimulationError.nonFinite(time: time) }
+                let drift = abs(mass - mass0) / abs(mass0)
+                if drift > settings.massTolerance { throw SimulationError.massDrift(time: time, relative: drift) }
+                if steps >= settings.maxSteps { throw SimulationError.tooManySteps(time: time, steps: steps) }
+                if let progress {
+                    let now = seconds()
+                    if now - lastReport >= 0.5 {
+                        lastReport = now
+                        progress(SimulationProgress(time: time, startTime: startTime, stopTime: settings.stopTime, steps: steps, elapsed: now))
+                    }
+                }
+            }
+            try emit()
+        }
+        return SimulationSummary(
+            steps: steps, rejectedSteps: rejected, evaluations: op.evaluations - evaluations0, wallTime: seconds(),
+            finalMassError: abs(op.mass(state) - mass0) / abs(mass0), minimumDensity: minDensity,
+            largestNegativeMass: worstNegative, smallestStep: smallest.isFinite ? smallest : 0, largestStep: largest)
+    }
+
+    /// Hairer's first guess: 1% of ‖y‖/‖∂ₜy‖ for the explicit part, capped by the diffusion symbol's scale.
+    private func initialStep() -> Double {
+        let k = op.makeState()
+        op.explicitTerms(state, into: k)
+        let ny = op.squaredNorm(state).squareRoot(), nk = op.squaredNorm(k).squareRoot()
+        var h = nk > 0 ? 0.01 * ny / nk : 1e-3
+        if !h.isFinite || h <= 0 { h = 1e-3 }
+        return min(h, 0.1)
+    }
+}

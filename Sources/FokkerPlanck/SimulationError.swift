@@ -1,0 +1,34 @@
+import Foundation
+
+/// Failures of a run, one sentence each saying what to change.
+public enum SimulationError: Error, CustomStringConvertible, Equatable {
+    case unknownScheme(String, known: [String])
+    case nonFinite(time: Double)
+    case massDrift(time: Double, relative: Double)
+    case densityAtBoundary(time: Double, axis: String, fraction: Double)
+    case stepTooSmall(time: Double, step: Double)
+    case tooManySteps(time: Double, steps: Int)
+    case badSchedule(String)
+    case fixedStepRequired(scheme: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownScheme(name, known):
+            return "Unknown time scheme '\(name)'; choose one of \(known.joined(separator: ", ")) in [time] scheme."
+        case let .nonFinite(t):
+            return String(format: "The density became NaN or infinite at t = %.6g; tighten [time] tolerance or use a finer [grid].", t)
+        case let .massDrift(t, rel):
+            return String(format: "Total probability drifted by %.3g (relative) by t = %.6g, which happens only when the time step is unstable; use a smaller [time] step, or a tighter [time] tolerance.", rel, t)
+        case let .densityAtBoundary(t, axis, fraction):
+            return String(format: "At t = %.6g the density reaches the box edge along %@ (%.2g of its peak); enlarge [grid] box along %@ (or use box = \"auto\"), or, if the grid does not resolve the density, use more [grid] points.", t, axis, fraction, axis)
+        case let .stepTooSmall(t, h):
+            return String(format: "The adaptive step fell to %.3g at t = %.6g; loosen [time] tolerance or check that the density is resolved by the grid.", h, t)
+        case let .tooManySteps(t, n):
+            return String(format: "The run stopped after %d steps at t = %.6g; raise the step limit, loosen [time] tolerance, or use fewer grid points.", n, t)
+        case let .badSchedule(what):
+            return "The time schedule is invalid: \(what)."
+        case let .fixedStepRequired(scheme):
+            return "The fixed-step scheme '\(scheme)' needs a step size; set [time] step to a positive number."
+        }
+    }
+}

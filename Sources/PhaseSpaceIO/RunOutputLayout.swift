@@ -1,0 +1,140 @@
+/// One axis of phase space as it appears in a run file: a coordinate variable with its attributes.
+public struct PhaseSpaceAxis: Sendable, Equatable {
+    /// Variable and dimension name: `theta`, `v` (d = 1) or `theta1`, `theta2`, `v1`, `v2` (d = 2).
+    public var name: String
+    /// CF `long_name`, e.g. "parameter theta minus regularised minimum".
+    public var longName: String
+    /// CF `units`; "1" for dimensionless.
+    public var units: String
+    /// Grid coordinates, increasing.
+    public var values: [Double]
+
+    public init(name: String, longName: String, units: String, values: [Double]) {
+        self.name = name
+        self.longName = longName
+        self.units = units
+        self.values = values
+    }
+}
+
+/// What a run file contains. The variable names are fixed (see `RunVariable`) because users and
+/// later tools rely on them.
+public struct RunOutputLayout: Sendable {
+    /// The phase-space axes in order: (theta, v) for d = 1, (theta1, theta2, v1, v2) for d = 2.
+    public var axes: [PhaseSpaceAxis]
+    /// Write `density(time, axes...)` at every frame.
+    public var writeFullDensity: Bool
+    /// With four axes, write `density_<a>_<b>(time, a, b)` for the six pairs a < b in axis order. With
+    /// two axes the only pair would repeat `density`, so nothing is written.
+    public var writeMarginals: Bool
+    /// Write the exact solution: `exact_density` (when the full density is written),
+    /// `exact_density_<a>_<b>` (when marginals are written), `exact_mean` and `exact_covariance`.
+    public var hasExactSolution: Bool
+    /// Write `exact_mean` and `exact_covariance` even without an exact density (e.g. exact moments of
+    /// state-dependent noise).
+    public var hasExactMoments: Bool
+    /// Root attributes: title, source, history, configuration, FFTW version ... `Conventions` is always
+    /// "CF-1.10" and `hdf5_version` is added by the writer.
+    public var rootAttributes: [String: AttributeValue]
+
+    public init(axes: [PhaseSpaceAxis], writeFullDensity: Bool = true, writeMarginals: Bool = true,
+                hasExactSolution: Bool = false, hasExactMoments: Bool = false,
+                rootAttributes: [String: AttributeValue] = [:]) {
+        self.axes = axes
+        self.writeFullDensity = writeFullDensity
+        self.writeMarginals = writeMarginals
+        self.hasExactSolution = hasExactSolution
+        self.hasExactMoments = hasExactMoments
+        self.rootAttributes = rootAttributes
+    }
+
+    /// The phase-space dimension n (number of axes).
+    public var phaseDimension: Int { axes.count }
+
+    /// The axis-index pairs (i < j) of the 2-D marginals, in axis order.
+    public var marginalPairs: [(Int, Int)] {
+        guard axes.count > 2 else { return [] }
+        var pairs: [(Int, Int)] = []
+        for i in 0..<axes.count { for j in (i + 1)..<axes.count { pairs.append((i, j)) } }
+        return pairs
+    }
+
+    /// The keys of the marginals written (`"theta1_v2"` ...): empty unless `writeMarginals` and four axes.
+    public var marginalKeys: [String] {
+        guard writeMarginals else { return [] }
+        return marginalPairs.map { "\(axes[$0.0].name)_\(axes[$0.1].name)" }
+    }
+
+    /// Whether `exact_mean` and `exact_covariance` are written.
+    public var writesExactMoments: Bool { hasExactSolution || hasExactMoments }
+}
+
+/// The names of the variables of a run file.
+public enum RunVariable {
+    public static let time = "time"
+    public static let component = "component"
+    public static let componentB = "component_b"
+    public static let mass = "mass"
+    public static let minDensity = "min_density"
+    public static let negativeMass = "negative_mass"
+    public static let stepSize = "step_size"
+    public static let mean = "mean"
+    public static let covariance = "covariance"
+    public static let density = "density"
+    public static let exactDensity = "exact_density"
+    public static let exactMean = "exact_mean"
+    public static let exactCovariance = "exact_covariance"
+    /// `density_<key>` for a marginal key such as "theta1_v2".
+    public static func marginal(_ key: String) -> String { "density_\(key)" }
+    /// `exact_density_<key>` for a marginal key such as "theta1_v2".
+    public static func exactMarginal(_ key: String) -> String { "exact_density_\(key)" }
+}
+
+/// The data of one output time.
+public struct RunFrame {
+    /// Continuous time t = learning_rate * step.
+    public var time: Double
+    /// Integral of the density (1 up to round-off).
+    public var mass: Double
+    /// Smallest grid value of the density (negative values come from spectral ringing).
+    public var minDensity: Double
+    /// Integral of the negative part of the density.
+    public var negativeMass: Double
+    /// The solver's current time step.
+    public var stepSize: Double
+    /// Mean over phase space, length n.
+    public var mean: [Double]
+    /// Covariance, n*n row-major.
+    public var covariance: [Double]
+    /// Full density, row-major over the axes (last axis fastest); required when the layout writes it.
+    public var density: UnsafeBufferPointer<Double>?
+    /// 2-D marginals by key ("theta1_v2"), each row-major (second axis fastest).
+    public var marginals: [String: [Double]]
+    /// Exact full density, same layout as `density`.
+    public var exactDensity: UnsafeBufferPointer<Double>?
+    /// Exact 2-D marginals by key.
+    public var exactMarginals: [String: [Double]]
+    /// Exact mean, length n.
+    public var exactMean: [Double]?
+    /// Exact covariance, n*n row-major.
+    public var exactCovariance: [Double]?
+
+    public init(time: Double, mass: Double, minDensity: Double, negativeMass: Double, stepSize: Double,
+                mean: [Double], covariance: [Double], density: UnsafeBufferPointer<Double>? = nil,
+                marginals: [String: [Double]] = [:], exactDensity: UnsafeBufferPointer<Double>? = nil,
+                exactMarginals: [String: [Double]] = [:], exactMean: [Double]? = nil, exactCovariance: [Double]? = nil) {
+        self.time = time
+        self.mass = mass
+        self.minDensity = minDensity
+        self.negativeMass = negativeMass
+        self.stepSize = stepSize
+        self.mean = mean
+        self.covariance = covariance
+        self.density = density
+        self.marginals = marginals
+        self.exactDensity = exactDensity
+        self.exactMarginals = exactMarginals
+        self.exactMean = exactMean
+        self.exactCovariance = exactCovariance
+    }
+}

@@ -1,0 +1,44 @@
+/// A plain-text table with aligned columns, for summaries on the terminal.
+struct ConsoleTable {
+    var header: [String]
+    var rows: [[String]] = []
+
+    init(_ header: String...) { self.header = header }
+
+    mutating func add(_ cells: String...) { rows.append(cells) }
+    mutating func add(_ cells: [String]) { rows.append(cells) }
+
+    func render() -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
+
+import Foundation
+
+/// Compact number formatting for tables.
+func fmt(_ x: Double, _ digits: Int = 4) -> String {
+    if x == 0 { return "0" }
+    if !x.isFinite { return "\(x)" }
+    let a = abs(x)
+    if a >= 1e-3 && a < 1e6 { return String(format: "%.\(digits)g", x) }
+    return String(format: "%.\(max(1, digits - 2))e", x)
+}
+
+func writeError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,51 @@
+import Foundation
+import FokkerPlanck
+import LangevinModel
+import Spectral
+
+/// Human-readable descriptions of a model, a grid and a finished run.
+enum Describe {
+    static func model(_ sde: LangevinSDE) -> String {
+        let h = sde.hyperparameters
+        var lines = [String(format: "Model: %d parameter%@, %@ noise; η = %@, β = %@, S = %@, λ = %@%@",
+                            sde.parameterDimension, sde.parameterDimension == 1 ? "" : "s", sde.noise.name,
+                            fmt(h.learningRate), fmt(h.momentum), fmt(h.batchSize), fmt(h.weightDecay),
+                            h.datasetSize.map { ", N = \(fmt($0)) (without replacement)" } ?? "")]
+        var constants = "  mass m = \(fmt(sde.mass)), friction rate 2γ = \(fmt(2 * sde.gamma)), γ = \(fmt(sde.gamma))"
+        if let t = sde.temperature { constants += ", temperature κ = \(fmt(t))" }
+        lines.append(constants)
+        var table = ConsoleTable("mode", "h", "h+λ", "ω", "Ω", "regime")
+        for (i, m) in sde.modes.enumerated() {
+            table.add("\(i + 1)", fmt(m.curvature), fmt(m.curvature + h.weightDecay), fmt(m.omega),
+                      m.regime == .underdamped ? fmt(m.dampedFrequency) : "-", m.regime.rawValue)
+        }
+        lines.append(table.render())
+        return lines.joined(separator: "\n")
+    }
+
+    static func grid(_ grid: PhaseSpaceGrid, stationaryPoint: [Double]) -> String {
+        var table = ConsoleTable("axis", "points", "from", "to", "spacing")
+        for (i, a) in grid.axes.enumerated() {
+            table.add(a.name, "\(a.points)", fmt(stationaryPoint[i] - a.halfWidth), fmt(stationaryPoint[i] + a.halfWidth), fmt(a.spacing))
+        }
+        return "Grid: \(grid.pointCount) points (periodic box centred on the stationary point)\n" + table.render()
+    }
+
+    static func summary(_ r: SolveReport, setup: RunSetup) -> String {
+        var table = ConsoleTable("quantity", "value")
+        table.add("final time", fmt(r.finalTime))
+        table.add("frames written", "\(r.frames)")
+        guard let s = r.simulation else { return table.render() }
+        table.add("steps (rejected)", "\(s.steps) (\(s.rejectedSteps))")
+        table.add("step size min / max", "\(fmt(s.smallestStep)) / \(fmt(s.largestStep))")
+        table.add("wall time", TerminalProgress.duration(s.wallTime))
+        table.add("final mass error", fmt(s.finalMassError, 2))
+        table.add("min density", fmt(s.minimumDensity, 3))
+        table.add("largest negative mass", fmt(s.largestNegativeMass, 2))
+        if let e = r.finalL1 { table.add("L¹ error vs exact (final)", fmt(e, 3)) }
+        if let e = r.worstL1 { table.add("L¹ error vs exact (worst frame)", fmt(e, 3)) }
+        if let e = r.worstMeanError { table.add("mean error vs exact (worst, rel.)", fmt(e, 3)) }
+        if let e = r.worstCovarianceError { table.add("covariance error vs exact (worst, rel.)", fmt(e, 3)) }
+        return table.render()
+    }
+}

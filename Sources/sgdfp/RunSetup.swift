@@ -1,0 +1,143 @@
+import Foundation
+import FokkerPlanck
+import LangevinModel
+import PhaseSpaceIO
+import RunConfiguration
+import Spectral
+
+/// Everything a run needs, built and checked from a validated configuration before any large allocation.
+struct RunSetup {
+    enum Start {
+        case mixture(GaussianMixture)
+        /// A density read from an earlier output (uncentred axes already matched to the grid).
+        case file(path: String, density: [Double])
+    }
+
+    let configuration: RunConfiguration
+    let sde: LangevinSDE
+    let dynamics: LinearDynamics
+    let start: Start
+    let startTime: Double
+    let exact: ExactSolution?
+    let grid: PhaseSpaceGrid
+    let writeFullDensity: Bool
+    let warnings: [String]
+    /// Largest density tolerated on the box edge, relative to the peak. Heavy tails (state-dependent
+    /// noise) sit higher; an under-resolved grid rings at the 1e-4 level everywhere, and then only
+    /// gross spreading is worth stopping for.
+    let boundaryTolerance: Double
+
+    /// Laws whose tails decay like powers (state-dependent noise) need a wider box than 7σ.
+    static func planner(for sde: LangevinSDE) -> GridPlanner {
+        var p = GridPlanner()
+        if sde.noise.isStateDependent { p.sigmas = 14 }
+        return p
+    }
+
+    static func build(_ config: RunConfiguration) throws -> RunSetup {
+        let sde = try makeSDE(config)
+        let dynamics = LinearDynamics(sde)
+        let d = sde.parameterDimension, n = 2 * d
+        let names = PhaseSpaceGrid.axisNames(parameterDimension: d)
+        let planner = planner(for: sde)
+        var warnings: [String] = []
+        var boundaryTolerance = sde.noise.isStateDependent ? 1e-6 : 1e-7
+
+        var start: Start
+        var startTime = 0.0
+        var exact: ExactSolution?
+        var grid: PhaseSpaceGrid
+        switch config.initial.kind {
+        case .file:
+            let path = config.initial.file ?? ""
+            let frame = try RunOutputReader.lastFrame(path: path)
+            guard frame.axes.count == n else {
+                throw SetupError("The file \(path) holds a \(frame.axes.count)-dimensional density but the model has \(n) phase-space axes; continue it with the same [loss] hessian.")
+            }
+            let centres = dynamics.stationaryPoint
+            var halfWidths: [Double] = []
+            for (i, axis) in frame.axes.enumerated() {
+                guard axis.values.count >= 4, axis.values.count % 2 == 0 else {
+                    throw SetupError("Axis \(axis.name) of \(path) has \(axis.values.count) points; only files written by sgdfp solve can be continued.")
+                }
+                let spacing = axis.values[1] - axis.values[0]
+                let half = spacing * Double(axis.values.count) / 2
+                // The stored axis is uncentred; it must sit on the box centred at this model's x*.
+                if abs(axis.values[0] - (centres[i] - half)) > 1e-9 * max(1, half) {
+                    throw SetupError("The grid of \(path) is centred at a different stationary point along \(axis.name); continue it with the same model ([sgd], [loss]).")
+                }
+                halfWidths.append(half)
+            }
+            grid = try PhaseSpaceGrid(points: frame.axes.map(\.values.count), halfWidths: halfWidths)
+            if config.grid.box != .auto || config.grid.points != [128] {
+                warnings.append("[grid] points and box are ignored when continuing from a file: the file's grid is used.")
+            }
+            start = .file(path: path, density: frame.density)
+            startTime = frame.time
+            guard config.time.stop > startTime else {
+                throw SetupError(String(format: "[time] stop (%.6g) must be later than the last frame of %@ (t = %.6g); [time] stop is the absolute end time.", config.time.stop, path, startTime))
+            }
+        case .gaussian, .mixture:
+            let mixture = GaussianMixture(components: config.initial.components.map {
+                GaussianMixture.Component(weight: $0.weight, mean: $0.mean, covariance: $0.covariance.flatMap { $0 })
+            })
+            for (i, c) in mixture.components.enumerated() where GaussianMixture.cholesky(c.covariance, n) == nil {
+                throw InitialDensityError.notPositiveDefinite(component: i)
+            }
+            let solution = ExactSolution(sde: sde, initial: mixture)
+            let samples = max(200, min(2000, Int(config.time.stop / 0.01)))
+            let times = (0...samples).map { config.time.stop * Double($0) / Double(samples) }
+            let envelopes = solution.envelopes(times: times)
+            let points = config.grid.points(axes: n)
+            switch config.grid.box {
+            case .auto:
+                grid = try PhaseSpaceGrid(points: points, halfWidths: planner.automaticHalfWidths(envelopes, stationaryPoint: dynamics.stationaryPoint))
+            case let .halfWidths(w):
+                try planner.checkBox(w, names: names, envelopes: envelopes, stationaryPoint: dynamics.stationaryPoint)
+                grid = try PhaseSpaceGrid(points: points, halfWidths: w)
+            }
+            try planner.checkInitialResolution(solution.envelopes(times: [0]), grid: grid)
+            for r in planner.resolution(envelopes, grid: grid) where r.ratio < planner.pointsPerConditionalDeviation {
+                boundaryTolerance = 1e-3
+                warnings.append(String(format: "At t = %.3g the density is narrower than the grid resolves along %@ (%.2g spacings per conditional standard deviation); expect spectral ringing, or use more [grid] points.", r.time, r.axis, r.ratio))
+            }
+            start = .mixture(mixture)
+            exact = solution
+        }
+        // Working set: operator (5 fields), stepper (up to 10 stages and factors), state and output buffers.
+        try grid.checkMemory(fieldPairs: sde.noise.isStateDependent ? 28 : 20)
+        let full: Bool
+        switch config.output.fullDensity {
+        case .on: full = true
+        case .off: full = d == 1
+        case .auto: full = d == 1 || grid.pointCount <= 64 * 64 * 64 * 64
+        }
+        if d == 1 && config.output.fullDensity == .off {
+            warnings.append("[output] full_density = false is ignored for one parameter: the 2-D density is the output.")
+        }
+        return RunSetup(configuration: config, sde: sde, dynamics: dynamics, start: start, startTime: startTime,
+                        exact: exact, grid: grid, writeFullDensity: full, warnings: warnings,
+                        boundaryTolerance: boundaryTolerance)
+    }
+
+    static func makeSDE(_ c: RunConfiguration) throws -> LangevinSDE {
+        let hyper = Hyperparameters(
+            learningRate: c.sgd.learningRate, momentum: c.sgd.momentum, batchSize: Double(c.sgd.batchSize),
+            weightDecay: c.sgd.weightDecay, datasetSize: c.sgd.datasetSize.map(Double.init))
+        let loss = QuadraticLoss(hessian: try Matrix(validating: c.loss.hessian, key: "[loss] hessian"), minimum: c.loss.minimum)
+        let noise: NoiseModel
+        switch c.noise.model {
+        case .hessian: noise = .hessian(scale: c.noise.scale)
+        case .isotropic: noise = .isotropic(scale: c.noise.scale)
+        case .matrix: noise = .matrix(try Matrix(validating: c.noise.matrix ?? [], key: "[noise] matrix"))
+        case .lossHessian: noise = .lossHessian(labelNoise: c.noise.labelNoise)
+        }
+        return try LangevinSDE(hyperparameters: hyper, loss: loss, noise: noise)
+    }
+}
+
+/// A setup problem not covered by a module's own error type.
+struct SetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct SGDFP: ParsableCommand {
+    static let version = "0.1.0"
+    static let configuration = CommandConfiguration(
+        commandName: "sgdfp",
+        abstract: "Phase-space Fokker–Planck solver for SGD with momentum on quadratic losses.",
+        discussion: """
+            sgdfp evolves the density p(θ, v, t) of the underdamped Langevin model of heavy-ball SGD \
+            (continuous time t = learning_rate × step) on a spectral grid and writes netCDF-4-compatible HDF5.
+            With no run file, every command runs the built-in example (one parameter, η = 0.1, β = 0.9, S = 1).
+            """,
+        version: version,
+        subcommands: [SolveCommand.self, BenchCommand.self],
+        defaultSubcommand: nil)
+}

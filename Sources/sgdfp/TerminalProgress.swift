@@ -1,0 +1,35 @@
+import Foundation
+import FokkerPlanck
+
+/// Progress with an estimate of the time left, on standard error. On a terminal it rewrites one line;
+/// otherwise (logs, CI) it prints a line at most every ten seconds.
+final class TerminalProgress {
+    private let interactive = isatty(2) != 0
+    private var lastLine = -Double.infinity
+    private var wrote = false
+
+    func report(_ p: SimulationProgress) {
+        if !interactive && p.elapsed - lastLine < 10 { return }
+        lastLine = p.elapsed
+        let fraction = (p.time - p.startTime) / (p.stopTime - p.startTime)
+        let left = p.remaining.map { "≈ \(Self.duration($0)) left" } ?? ""
+        let text = String(format: "t = %.4g / %.4g (%3.0f%%), %d steps, %@ elapsed, %@",
+                          p.time, p.stopTime, 100 * fraction, p.steps, Self.duration(p.elapsed), left)
+        if interactive {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            wrote = true
+        } else {
+            writeError(text)
+        }
+    }
+
+    func finish() {
+        if interactive && wrote { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    static func duration(_ s: Double) -> String {
+        if s < 60 { return String(format: "%.1f s", s) }
+        if s < 3600 { return String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60) }
+        return String(format: "%d h %02d min", Int(s) / 3600, (Int(s) % 3600) / 60)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import LangevinModel
+@testable import FokkerPlanck
+
+/// Acceptance-size runs (minutes each): 4-D transients at 48⁴ against the exact Gaussian.
+/// Run with `make test-long`.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["SGDFP_LONG_TESTS"] == "1", "set SGDFP_LONG_TESTS=1"))
+struct LongOracleTests {
+    @Test(arguments: [ParameterSet.p3, .p4])
+    func fourDimensionalTransientAt48(_ set: ParameterSet) throws {
+        let sde = set.sde
+        let start = gaussianStart(sde, offset: [0.15, -0.1, 0.3, 0], variances: [0.05, 0.05, 1.2, 0.8])
+        let r = try compareWithExact(sde, initial: start, points: 48, stop: 0.5, every: 0.25, tolerance: 1e-10)
+        print("\(set) 48^4: L1 \(r.l1Errors) mean \(r.meanErrors) cov \(r.covarianceErrors) \(r.summary!)")
+        #expect(r.worstL1 <= 1e-7 && r.worstMean <= 1e-8 && r.worstCovariance <= 1e-8)
+        #expect(r.summary!.finalMassError <= 1e-12)
+    }
+
+    @Test func fourDimensionalMixtureAt48() throws {
+        let sde = ParameterSet.p3.sde
+        let x = sde.stationaryPoint
+        let start = GaussianMixture(components: [
+            .init(weight: 0.5, mean: [x[0] + 0.15, x[1], 0.3, 0], covariance: [0.05, 0, 0, 0, 0, 0.05, 0, 0, 0, 0, 1.2, 0, 0, 0, 0, 0.8]),
+            .init(weight: 0.5, mean: [x[0] - 0.1, x[1] + 0.1, -0.3, 0.2], covariance: [0.05, 0, 0, 0, 0, 0.05, 0, 0, 0, 0, 1.2, 0, 0, 0, 0, 0.8]),
+        ])
+        let r = try compareWithExact(sde, initial: start, points: 48, stop: 0.5, every: 0.25, tolerance: 1e-10)
+        print("mixture 48^4: L1 \(r.l1Errors) mean \(r.meanErrors) cov \(r.covarianceErrors) \(r.summary!)")
+        #expect(r.worstL1 <= 1e-7 && r.worstMean <= 1e-8 && r.worstCovariance <= 1e-8)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import Spectral
+
+@Suite struct AxisTests {
+    @Test func wavenumbersFollowFFTWOrder() throws {
+        let a = try Axis(name: "v", points: 8, halfWidth: Double.pi)   // L = 2π, so k are integers
+        #expect(a.wavenumbers == [0, 1, 2, 3, 4, -3, -2, -1])
+        #expect(a.halfWavenumbers == [0, 1, 2, 3, 4])
+        #expect(a.oddFactors(halved: false) == [0, 1, 2, 3, 0, -3, -2, -1])
+        #expect(a.oddFactors(halved: true) == [0, 1, 2, 3, 0])
+        #expect(a.coordinates.first == -Double.pi)
+        #expect(abs(a.spacing - Double.pi / 4) < 1e-15)
+    }
+
+    @Test func rejectsOddPointCountsAndBadWidths() {
+        #expect(throws: GridError.oddPointCount(axis: "theta", points: 7)) { try Axis(name: "theta", points: 7, halfWidth: 1) }
+        #expect(throws: GridError.badHalfWidth(axis: "v", value: 0)) { try Axis(name: "v", points: 8, halfWidth: 0) }
+        #expect(GridError.oddPointCount(axis: "theta", points: 7).description.contains("[grid] points"))
+    }
+
+    @Test func gridLayoutAndNames() throws {
+        let g = try PhaseSpaceGrid(points: [4, 6, 8, 10], halfWidths: [1, 2, 3, 4])
+        #expect(g.axes.map(\.name) == ["theta1", "theta2", "v1", "v2"])
+        #expect(g.parameterPointCount == 24)
+        #expect(g.velocityPointCount == 80)
+        #expect(g.velocitySpectralCount == 8 * 6)
+        #expect(g.strides == [480, 80, 10, 1])
+        #expect(g.coordinate(ofPoint: 80 + 10 * 3 + 2, axis: 2) == -3 + 3 * 0.75)
+        #expect(PhaseSpaceGrid.axisNames(parameterDimension: 1) == ["theta", "v"])
+    }
+
+    @Test func refusesGridsLargerThanMemoryBeforeAllocating() throws {
+        let g = try PhaseSpaceGrid(points: [1024, 1024, 1024, 1024], halfWidths: [1, 1, 1, 1])
+        #expect(throws: GridError.self) { try g.checkMemory(fieldPairs: 10) }
+        let small = try PhaseSpaceGrid(points: [16, 16], halfWidths: [1, 1])
+        try small.checkMemory(fieldPairs: 10)
+    }
+}

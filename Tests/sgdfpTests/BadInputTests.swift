@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// Each bad input gives a one-sentence error naming what to change, a nonzero exit status, and leaves no file.
+@Suite struct BadInputTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let arguments: [String]
+        let expected: String   // a fragment the message must contain
+        var description: String { name }
+    }
+
+    static let fast = ["--points", "48", "--stop", "0.1", "--output-every", "0.1", "--planning", "estimate", "-o", "out.h5"]
+
+    static let cases: [Case] = [
+        Case(name: "non-symmetric Hessian", arguments: ["--set", "loss.hessian=[[1, 0.5], [0, 1]]"], expected: "symmetric"),
+        Case(name: "wrongly sized minimum", arguments: ["--set", "loss.hessian=[[1, 0], [0, 1]]", "--set", "loss.minimum=[0, 0, 0]"], expected: "minimum"),
+        Case(name: "noise matrix not PSD", arguments: ["--set", "loss.hessian=[[1, 0], [0, 1]]", "--noise", "matrix", "--set", "noise.matrix=[[1, 2], [2, 1]]"], expected: "semi-definite"),
+        Case(name: "non-positive learning rate", arguments: ["--learning-rate=-0.1"], expected: "learning_rate"),
+        Case(name: "momentum of one", arguments: ["--momentum", "1.0"], expected: "momentum"),
+        Case(name: "batch size zero", arguments: ["--batch-size", "0"], expected: "batch_size"),
+        Case(name: "unstable discrete SGD", arguments: ["--learning-rate", "5"], expected: "learning"),
+        Case(name: "box too small", arguments: ["--set", "grid.box=[1.0, 1.0]"], expected: "box"),
+        Case(name: "grid larger than memory", arguments: ["--points", "2000000"], expected: "memory"),
+        Case(name: "unknown key", arguments: ["--set", "sgd.learnin_rate=0.1"], expected: "learnin_rate"),
+        Case(name: "unknown scheme", arguments: ["--scheme", "euler"], expected: "scheme"),
+        Case(name: "initial density narrower than the grid", arguments: ["--set", "initial.covariance=[[1e-4, 0], [0, 1]]"], expected: "points"),
+    ]
+
+    @Test(arguments: cases)
+    func refusesWithAClearMessageAndLeavesNoFile(_ c: Case) throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Later flags win, so the case's own --points overrides the fast default.
+        let r = try SGDFPBinary.run(["solve"] + Self.fast + c.arguments, in: dir)
+        #expect(r.status != 0, "\(c.name) was accepted")
+        let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
+        #expect(lines.count == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains(c.expected), "message for \(c.name): \(r.stderr)")
+        #expect(try SGDFPBinary.files(in: dir).isEmpty, "left files behind")
+    }
+
+    @Test func refusesToOverwriteAnExistingFile() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let existing = dir.appendingPathComponent("out.h5")
+        try Data("keep me".utf8).write(to: existing)
+        let r = try SGDFPBinary.run(["solve"] + Self.fast, in: dir)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--overwrite"))
+        #expect(try String(contentsOf: existing, encoding: .utf8) == "keep me")
+        #expect(try SGDFPBinary.files(in: dir) == ["out.h5"])
+        let again = try SGDFPBinary.run(["solve"] + Self.fast + ["--overwrite", "--quiet"], in: dir)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try SGDFPBinary.files(in: dir) == ["out.h5"])
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// Runs the built `sgdfp` binary (SGDFP_BINARY, else .build/release or .build/debug of this checkout).
+enum SGDFPBinary {
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var path: String? {
+        if let p = ProcessInfo.processInfo.environment["SGDFP_BINARY"], FileManager.default.isExecutableFile(atPath: p) { return p }
+        for config in ["release", "debug"] {
+            let p = repositoryRoot.appendingPathComponent(".build/\(config)/sgdfp").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], in directory: URL) throws -> Result {
+        let binary = try #require(path, "build the tool first: swift build -c release --product sgdfp")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = directory.appendingPathComponent(".cache").path
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// A fresh scratch directory.
+    static func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sgdfp-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Visible and hidden files in `directory`, except the wisdom cache.
+    static func files(in directory: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0 != ".cache" }.sorted()
+    }
+}

@@ -84,7 +84,10 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<max(1, repeats) {
             let stepper = try TimeSteppers.make("lawson-dp54", operator: op)
             let sim = Simulation(operator: op, stepper: stepper, initialDensity: initial)
-            let summary = try sim.run(SimulationSettings(stopTime: c.stop, outputEvery: c.stop, tolerance: tolerance)) { frame in
+            // 32⁴ resolves P3 with under two spacings per conditional deviation: ringing at the 1e-5 level reaches
+            // the box edge, which is a resolution limit to report (the L¹ column), not a reason to stop.
+            let settings = SimulationSettings(stopTime: c.stop, outputEvery: c.stop, tolerance: tolerance, boundaryTolerance: 1e-3)
+            let summary = try sim.run(settings) { frame in
                 if frame.time == c.stop { l1 = Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid) }
             }
             walls.append(summary.wallTime)

@@ -9,8 +9,10 @@ pkg-config --exists fftw3 2>/dev/null || missing+=(libfftw3-dev)
 pkg-config --exists hdf5 2>/dev/null || missing+=(libhdf5-dev)
 command -v h5dump >/dev/null 2>&1 || missing+=(hdf5-tools)
 command -v ncdump >/dev/null 2>&1 || missing+=(netcdf-bin)
-# Both libfftw3-dev and the threads library come from the same package; check the library file too.
-ldconfig -p 2>/dev/null | grep -q libfftw3_threads || missing+=(libfftw3-dev)
+# The threads library comes with libfftw3-dev; a machine with only the base library needs it too.
+if ! ldconfig -p 2>/dev/null | grep -q libfftw3_threads && [[ " ${missing[*]-} " != *" libfftw3-dev "* ]]; then
+    missing+=(libfftw3-dev)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

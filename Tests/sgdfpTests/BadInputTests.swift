@@ -14,6 +14,8 @@ import Testing
 
     static let cases: [Case] = [
         Case(name: "non-symmetric Hessian", arguments: ["--set", "loss.hessian=[[1, 0.5], [0, 1]]"], expected: "symmetric"),
+        Case(name: "ragged Hessian", arguments: ["--set", "loss.hessian=[[1, 0], [0]]"], expected: "hessian"),
+        Case(name: "three-parameter Hessian on the grid", arguments: ["--set", "loss.hessian=[[1, 0, 0], [0, 1, 0], [0, 0, 1]]"], expected: "hessian"),
         Case(name: "wrongly sized minimum", arguments: ["--set", "loss.hessian=[[1, 0], [0, 1]]", "--set", "loss.minimum=[0, 0, 0]"], expected: "minimum"),
         Case(name: "noise matrix not PSD", arguments: ["--set", "loss.hessian=[[1, 0], [0, 1]]", "--noise", "matrix", "--set", "noise.matrix=[[1, 2], [2, 1]]"], expected: "semi-definite"),
         Case(name: "non-positive learning rate", arguments: ["--learning-rate=-0.1"], expected: "learning_rate"),

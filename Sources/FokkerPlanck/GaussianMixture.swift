@@ -1,4 +1,5 @@
 import Foundation
+import LangevinModel
 import Spectral
 
 /// A weighted sum of Gaussians in uncentred phase-space coordinates, sampled onto grids.
@@ -64,25 +65,11 @@ public struct GaussianMixture: Sendable {
         }
     }
 
-    /// Lower Cholesky factor, or nil when the matrix is not symmetric positive definite.
+    /// Lower Cholesky factor (row-major), or nil when the matrix is not symmetric positive definite.
     public static func cholesky(_ m: [Double], _ n: Int) -> [Double]? {
-        var l = [Double](repeating: 0, count: n * n)
-        let scale = m.map(abs).max() ?? 0
-        for i in 0..<n {
-            for j in 0..<n where abs(m[i * n + j] - m[j * n + i]) > 1e-12 * max(scale, 1e-300) { return nil }
-        }
-        for j in 0..<n {
-            var d = m[j * n + j]
-            for k in 0..<j { d -= l[j * n + k] * l[j * n + k] }
-            guard d > 0, d.isFinite else { return nil }
-            l[j * n + j] = d.squareRoot()
-            for i in (j + 1)..<n {
-                var s = m[i * n + j]
-                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
-                l[i * n + j] = s / l[j * n + j]
-            }
-        }
-        return l
+        let matrix = Matrix(rows: n, cols: n, elements: m)
+        guard matrix.isSymmetric(tolerance: 1e-12) else { return nil }
+        return try? matrix.cholesky().elements
     }
 }
 

@@ -28,19 +28,19 @@ struct SolveCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one run-file key (repeatable).", valueName: "section.key=value"))
     var overrides: [String] = []
 
-    @Option(help: "Learning rate η (> 0) ([sgd] learning_rate).") var learningRate: Double?
-    @Option(help: "Momentum β in [0, 1) ([sgd] momentum).") var momentum: Double?
-    @Option(help: "Batch size S (≥ 1) ([sgd] batch_size).") var batchSize: Int?
-    @Option(help: "Weight decay λ (≥ 0) ([sgd] weight_decay).") var weightDecay: Double?
-    @Option(help: "Noise model: hessian, matrix, isotropic or loss-hessian ([noise] model).") var noise: String?
-    @Option(help: "Grid points per axis, even ([grid] points).") var points: Int?
-    @Option(help: "Stop time in units of t = η·step ([time] stop).") var stop: Double?
-    @Option(help: "Output interval in units of t ([time] output_every).") var outputEvery: Double?
-    @Option(help: "Relative L² error per step of adaptive schemes ([time] tolerance).") var tolerance: Double?
-    @Option(help: "Time scheme: \(TimeSteppers.names.joined(separator: ", ")) ([time] scheme).") var scheme: String?
-    @Option(help: "Fixed step in units of t, for fixed-step schemes ([time] step).") var step: Double?
-    @Option(help: "FFTW threads ([grid] threads).") var threads: Int?
-    @Option(help: "FFTW planning effort: estimate, measure or patient (default measure; plans are cached as wisdom).")
+    @Option(help: "Learning rate η, > 0 ([sgd] learning_rate; default 0.1).") var learningRate: Double?
+    @Option(help: "Momentum β in [0, 1) ([sgd] momentum; default 0.9).") var momentum: Double?
+    @Option(help: "Batch size S ≥ 1 ([sgd] batch_size; default 1).") var batchSize: Int?
+    @Option(help: "Weight decay λ ≥ 0 ([sgd] weight_decay; default 0).") var weightDecay: Double?
+    @Option(help: "Noise model: hessian, matrix, isotropic or loss-hessian ([noise] model; default hessian).") var noise: String?
+    @Option(help: "Grid points per axis, even ([grid] points; default 128).") var points: Int?
+    @Option(help: "Stop time, in units of t = η·step ([time] stop; default 10).") var stop: Double?
+    @Option(help: "Output interval, in units of t ([time] output_every; default 0.5).") var outputEvery: Double?
+    @Option(help: "Relative L² error per step of adaptive schemes ([time] tolerance; default 1e-8).") var tolerance: Double?
+    @Option(help: "Time scheme: \(TimeSteppers.names.joined(separator: ", ")) ([time] scheme; default lawson-dp54).") var scheme: String?
+    @Option(help: "Fixed step, in units of t, for fixed-step schemes ([time] step; no default).") var step: Double?
+    @Option(help: "FFTW threads ([grid] threads; default 1).") var threads: Int?
+    @Option(help: "FFTW planning effort: estimate, measure or patient; plans are cached as wisdom.")
     var planning: String = "measure"
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.") var quiet = false
 

@@ -100,10 +100,13 @@ public final class FokkerPlanckOperator: @unchecked Sendable {
         return multiIndices(axes.map(\.points)).map { idx in idx.enumerated().map { coords[$0.offset][$0.element] } }
     }
 
+    /// Every multi-index of `shape` in storage order.
     static func multiIndices(_ shape: [Int]) -> [[Int]] {
-        var result: [[Int]] = [[]]
-        for extent in shape { result = result.flatMap { prefix in (0..<extent).map { prefix + [$0] } } }
-        return result
+        var index = GridIndex(shape: shape)
+        return (0..<shape.reduce(1, *)).map { _ in
+            defer { index.advance() }
+            return index.values
+        }
     }
 
     /// True when `diffusionSymbol` varies with θ (one entry per mixed coefficient).

@@ -42,25 +42,19 @@ public struct GaussianMixture: Sendable {
             for i in 0..<n { logDet += 2 * log(chol[i * n + i]) }
             let norm = comp.weight / total * exp(-0.5 * (Double(n) * log(2 * Double.pi) + logDet))
             let shift = (0..<n).map { comp.mean[$0] - origin[$0] }
-            var index = [Int](repeating: 0, count: n)
+            var index = GridIndex(shape: grid.shape)
             var z = [Double](repeating: 0, count: n)
             for p in 0..<out.count {
                 // Solve L z = x − m by forward substitution; the exponent is −|z|²/2.
                 var q = 0.0
                 for i in 0..<n {
-                    var s = coords[i][index[i]] - shift[i]
+                    var s = coords[i][index.values[i]] - shift[i]
                     for j in 0..<i { s -= chol[i * n + j] * z[j] }
                     z[i] = s / chol[i * n + i]
                     q += z[i] * z[i]
                 }
                 out[p] += norm * exp(-0.5 * q)
-                var a = n - 1
-                while a >= 0 {
-                    index[a] += 1
-                    if index[a] < grid.axes[a].points { break }
-                    index[a] = 0
-                    a -= 1
-                }
+                index.advance()
             }
         }
     }

@@ -22,7 +22,7 @@ public enum Quadrature {
         let n = grid.axes.count
         let shape = grid.shape
         let coords = grid.axes.map(\.coordinates)
-        var index = [Int](repeating: 0, count: n)
+        var index = GridIndex(shape: shape)
         var x = coords.map { $0[0] }
         var s0 = 0.0, negative = 0.0
         var s1 = [Double](repeating: 0, count: n)
@@ -39,16 +39,8 @@ public enum Quadrature {
                 s1[a] += xa
                 for b in a..<n { s2[a * n + b] += xa * x[b] }
             }
-            for a in 0..<n where index[a] == 0 || index[a] == shape[a] - 1 { boundary[a] = max(boundary[a], abs(p)) }
-            // Odometer step, last axis fastest.
-            var a = n - 1
-            while a >= 0 {
-                index[a] += 1
-                if index[a] < shape[a] { x[a] = coords[a][index[a]]; break }
-                index[a] = 0
-                x[a] = coords[a][0]
-                a -= 1
-            }
+            for a in 0..<n where index.values[a] == 0 || index.values[a] == shape[a] - 1 { boundary[a] = max(boundary[a], abs(p)) }
+            for a in index.advance()..<n { x[a] = coords[a][index.values[a]] }
         }
         let dv = grid.cellVolume
         let mass = s0 * dv
@@ -74,16 +66,10 @@ public enum Quadrature {
         var pairs: [(Int, Int)] = []
         for a in 0..<n { for b in (a + 1)..<n { pairs.append((a, b)) } }
         var sums = pairs.map { [Double](repeating: 0, count: shape[$0.0] * shape[$0.1]) }
-        var index = [Int](repeating: 0, count: n)
+        var index = GridIndex(shape: shape)
         for p in density {
-            for (k, (a, b)) in pairs.enumerated() { sums[k][index[a] * shape[b] + index[b]] += p }
-            var a = n - 1
-            while a >= 0 {
-                index[a] += 1
-                if index[a] < shape[a] { break }
-                index[a] = 0
-                a -= 1
-            }
+            for (k, (a, b)) in pairs.enumerated() { sums[k][index.values[a] * shape[b] + index.values[b]] += p }
+            index.advance()
         }
         var result: [String: [Double]] = [:]
         let spacing = grid.axes.map(\.spacing)

@@ -30,6 +30,19 @@ import Testing
         #expect(PhaseSpaceGrid.axisNames(parameterDimension: 1) == ["theta", "v"])
     }
 
+    @Test func gridIndexWalksInStorageOrder() {
+        var index = GridIndex(shape: [2, 3, 2])
+        var seen: [[Int]] = []
+        var changed: [Int] = []
+        for _ in 0..<12 {
+            seen.append(index.values)
+            changed.append(index.advance())
+        }
+        #expect(seen.count == 12 && seen[1] == [0, 0, 1] && seen[2] == [0, 1, 0] && seen[6] == [1, 0, 0] && seen[11] == [1, 2, 1])
+        #expect(changed[0] == 2 && changed[1] == 1 && changed[5] == 0)
+        #expect(index.values == [0, 0, 0])   // wraps after the last point
+    }
+
     @Test func refusesGridsLargerThanMemoryBeforeAllocating() throws {
         let g = try PhaseSpaceGrid(points: [1024, 1024, 1024, 1024], halfWidths: [1, 1, 1, 1])
         #expect(throws: GridError.self) { try g.checkMemory(fieldPairs: 10) }

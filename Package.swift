@@ -36,6 +36,6 @@ let package = Package(
         .testTarget(name: "FokkerPlanckTests", dependencies: ["FokkerPlanck", "Spectral", "LangevinModel"]),
         .testTarget(name: "PhaseSpaceIOTests", dependencies: ["PhaseSpaceIO"]),
         .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration"]),
-        .testTarget(name: "sgdfpTests", dependencies: ["PhaseSpaceIO"]),
+        .testTarget(name: "sgdfpTests", dependencies: ["PhaseSpaceIO", "RunConfiguration"]),
     ]
 )

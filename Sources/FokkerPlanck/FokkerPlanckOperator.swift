@@ -10,7 +10,7 @@ import Spectral
 ///
 /// States are mixed fields: for every θ point (row-major, θ axes first) the unnormalised real-to-complex
 /// transform of p over the velocity axes.
-public final class FokkerPlanckOperator: @unchecked Sendable {
+public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Sendable {
     public let grid: PhaseSpaceGrid
     public let dynamics: LinearDynamics
 
@@ -69,27 +69,7 @@ public final class FokkerPlanckOperator: @unchecked Sendable {
             let k = grid.velocityAxes[axis].oddFactors(halved: axis == d - 1)
             return vIndices.map { k[$0[axis]] }
         }
-        // Second-derivative wavenumbers keep the Nyquist mode (k² is even); cross terms use the odd factors.
-        let evenK: [[Double]] = (0..<d).map { axis in
-            let k = axis == d - 1 ? grid.velocityAxes[axis].halfWavenumbers : grid.velocityAxes[axis].wavenumbers
-            return vIndices.map { k[$0[axis]] }
-        }
-        let oddK = velocityWavenumber
-        func symbol(_ dvv: [Double]) -> [Double] {
-            vIndices.indices.map { j in
-                var s = 0.0
-                for p in 0..<d {
-                    for q in 0..<d { s += p == q ? dvv[p * d + p] * evenK[p][j] * evenK[p][j] : dvv[p * d + q] * oddK[p][j] * oddK[q][j] }
-                }
-                return -s
-            }
-        }
-        if dynamics.hasConstantDiffusion {
-            diffusionSymbol = symbol(dynamics.velocityDiffusion(Array(dynamics.stationaryPoint[0..<d])))
-        } else {
-            let origin = Array(dynamics.stationaryPoint[0..<d])
-            diffusionSymbol = thetaPoints.flatMap { x in symbol(dynamics.velocityDiffusion((0..<d).map { x[$0] + origin[$0] })) }
-        }
+        diffusionSymbol = DiffusionSymbol.values(grid: grid, dynamics: dynamics)
         let lastPoints = grid.velocityAxes[d - 1].points
         parsevalWeight = vIndices.map { idx in idx[d - 1] == 0 || idx[d - 1] == lastPoints / 2 ? 1 : 2 }
     }
@@ -198,6 +178,9 @@ public final class FokkerPlanckOperator: @unchecked Sendable {
     public func toMixed(_ real: AlignedBuffer, into y: AlignedBuffer) {
         velocityTransform.forward(real, y)
     }
+
+    public func load(_ density: AlignedBuffer, into state: AlignedBuffer) { toMixed(density, into: state) }
+    public func density(of state: AlignedBuffer, into real: AlignedBuffer) { toReal(state, into: real) }
 
     /// ∫p from the zero velocity modes: cheap enough to check every step.
     public func mass(_ y: AlignedBuffer) -> Double {

@@ -11,8 +11,18 @@ public final class LawsonRungeKutta: TimeStepper {
     public let name: String
     public let tableau: ButcherTableau
     public let op: FokkerPlanckOperator
-    public var isAdaptive: Bool { tableau.isAdaptive }
+    public var control: StepControl { tableau.isAdaptive ? .adaptive : .fixed }
     public var order: Int { tableau.order }
+    public var dynamics: LinearDynamics { op.dynamics }
+    public var representation: any DensityRepresentation { op }
+    public var evaluations: Int { op.evaluations }
+    public var lastDiagnostics: StepDiagnostics {
+        var d = StepDiagnostics()
+        d.minimum = op.lastMinimum
+        d.negativeMass = op.lastNegativeMass
+        d.isFinite = op.lastIsFinite
+        return d
+    }
 
     private var slopes: [AlignedBuffer]
     private let stage: AlignedBuffer
@@ -32,6 +42,16 @@ public final class LawsonRungeKutta: TimeStepper {
         slopes = (0..<tableau.stages).map { _ in op.makeState() }
         stage = op.makeState()
         errorField = op.makeState()
+        let table = Self.factorTable(tableau)
+        stageFactor = table.stage
+        finalFactor = table.final
+        deltas = table.deltas
+        let size = op.diffusionSymbol.count
+        factors = table.deltas.map { _ in AlignedBuffer(count: size) }
+    }
+
+    /// Distinct δ ∈ {cᵢ − cⱼ, cᵢ, 1 − cⱼ} and, per stage and for the final combination, which δ each term uses.
+    static func factorTable(_ tableau: ButcherTableau) -> (deltas: [Double], stage: [[Int]], final: [Int]) {
         let c = tableau.nodes, s = tableau.stages
         var ds: [Double] = []
         func indexOf(_ x: Double) -> Int {
@@ -41,14 +61,29 @@ public final class LawsonRungeKutta: TimeStepper {
         }
         var stageIdx: [[Int]] = []
         for i in 0..<s { stageIdx.append((0...i).map { j in indexOf(j == i ? c[i] : c[i] - c[j]) }) }
-        stageFactor = stageIdx
-        finalFactor = (0...s).map { j in indexOf(j == s ? 1 : 1 - c[j]) }
-        deltas = ds
-        let size = op.diffusionSymbol.count
-        factors = ds.map { _ in AlignedBuffer(count: size) }
+        let final = (0...s).map { j in indexOf(j == s ? 1 : 1 - c[j]) }
+        return (ds, stageIdx, final)
+    }
+
+    /// Bytes held by the scheme and its operator on `grid`: stage slopes, stage and error fields, the
+    /// exponential factors, and the operator's two real and three mixed work fields.
+    static func memoryEstimate(_ tableau: ButcherTableau, grid: PhaseSpaceGrid, constantDiffusion: Bool) -> Double {
+        let mixed = Double(grid.mixedCount) * 16, real = Double(grid.pointCount) * 8
+        let factorSize = Double(constantDiffusion ? grid.velocitySpectralCount : grid.mixedCount) * 8
+        return Double(tableau.stages + 2 + 3) * mixed + 2 * real + Double(factorTable(tableau).deltas.count) * factorSize
     }
 
     public func reset() { firstSlopeValid = false }
+
+    /// Hairer's first guess: 1% of ‖y‖/‖∂ₜy‖ for the explicit part, capped at 0.1.
+    public func initialStep(for state: AlignedBuffer) -> Double {
+        let k = op.makeState()
+        op.explicitTerms(state, into: k)
+        let ny = op.squaredNorm(state).squareRoot(), nk = op.squaredNorm(k).squareRoot()
+        var h = nk > 0 ? 0.01 * ny / nk : 1e-3
+        if !h.isFinite || h <= 0 { h = 1e-3 }
+        return min(h, 0.1)
+    }
 
     private func prepareFactors(step h: Double) {
         if h == factorsStep { return }

@@ -60,6 +60,10 @@ public struct SimulationSummary: Sendable {
     public var rejectedSteps: Int
     public var evaluations: Int
     public var wallTime: Double
+    /// Part of `wallTime` spent outside the stepper: frame moments, checks and the output callback.
+    public var outputTime: Double
+    /// Time spent stepping alone.
+    public var solverTime: Double { wallTime - outputTime }
     public var finalMassError: Double
     public var minimumDensity: Double
     public var largestNegativeMass: Double
@@ -70,19 +74,20 @@ public struct SimulationSummary: Sendable {
 /// The driver: owns the state, advances it with a stepper, stops at output times, checks every step for
 /// NaN and mass drift, and each frame for negative density and density at the box edge.
 public final class Simulation {
-    public let op: FokkerPlanckOperator
     public let stepper: any TimeStepper
     public let state: AlignedBuffer
     public private(set) var time: Double
     private let real: AlignedBuffer
+    private var space: any DensityRepresentation { stepper.representation }
+    public var grid: PhaseSpaceGrid { stepper.representation.grid }
 
-    /// Starts from a real density sampled on the operator's grid.
-    public init(operator op: FokkerPlanckOperator, stepper: any TimeStepper, initialDensity: AlignedBuffer, startTime: Double = 0) {
-        self.op = op
+    /// Starts from a real density sampled on the stepper's grid.
+    public init(stepper: any TimeStepper, initialDensity: AlignedBuffer, startTime: Double = 0) {
         self.stepper = stepper
-        state = op.makeState()
-        real = op.makeRealField()
-        op.toMixed(initialDensity, into: state)
+        let space = stepper.representation
+        state = space.makeState()
+        real = AlignedBuffer(count: space.grid.pointCount)
+        space.load(initialDensity, into: state)
         time = startTime
     }
 
@@ -111,7 +116,8 @@ public final class Simulation {
         guard settings.outputEvery.isFinite, settings.outputEvery > 0 else {
             throw SimulationError.badSchedule("the output interval must be positive")
         }
-        if !stepper.isAdaptive && (settings.fixedStep ?? 0) <= 0 { throw SimulationError.fixedStepRequired(scheme: stepper.name) }
+        if stepper.control == .fixed && (settings.fixedStep ?? 0) <= 0 { throw SimulationError.fixedStepRequired(scheme: stepper.name) }
+        stepper.prepare(outputInterval: min(settings.outputEvery, settings.stopTime - time))
         let clock = ContinuousClock()
         let started = clock.now
         func seconds() -> Double {
@@ -119,43 +125,51 @@ public final class Simulation {
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
         let startTime = time
-        let mass0 = op.mass(state)
-        let evaluations0 = op.evaluations
+        let mass0 = space.mass(state)
+        let evaluations0 = stepper.evaluations
         var steps = 0, rejected = 0, lastStep = 0.0
         var minDensity = Double.infinity, worstNegative = 0.0
         var smallest = Double.infinity, largest = 0.0
         var lastReport = -1.0
 
+        var outputTime = 0.0
         func emit() throws {
-            op.toReal(state, into: real)
-            var m = Quadrature.moments(of: UnsafeBufferPointer(real.buffer), on: op.grid)
+            let entered = seconds()
+            defer { outputTime += seconds() - entered }
+            space.density(of: state, into: real)
+            var m = Quadrature.moments(of: UnsafeBufferPointer(real.buffer), on: grid)
             guard m.mass.isFinite else { throw SimulationError.nonFinite(time: time) }
             minDensity = min(minDensity, m.minimum)
             worstNegative = max(worstNegative, m.negativeMass)
             for (a, f) in m.boundaryFractions.enumerated() where f > settings.boundaryTolerance {
-                throw SimulationError.densityAtBoundary(time: time, axis: op.grid.axes[a].name, fraction: f)
+                throw SimulationError.densityAtBoundary(time: time, axis: grid.axes[a].name, fraction: f)
             }
-            m.mean = zip(m.mean, op.dynamics.stationaryPoint).map { $0 + $1 }
+            m.mean = zip(m.mean, stepper.dynamics.stationaryPoint).map { $0 + $1 }
             try onOutput(SimulationFrame(time: time, steps: steps, stepSize: lastStep,
                                          density: UnsafeBufferPointer(real.buffer), moments: m))
         }
 
         try emit()
         stepper.reset()
-        var h = settings.fixedStep ?? initialStep()
+        var h = settings.fixedStep ?? stepper.initialStep(for: state)
         let times = Self.outputTimes(start: startTime, stop: settings.stopTime, every: settings.outputEvery)
         for target in times.dropFirst() {
-            if !stepper.isAdaptive {
+            switch stepper.control {
+            case .exact:
+                h = target - time
+            case .fixed:
                 let interval = target - time
                 let count = max(1, Int((interval / settings.fixedStep!).rounded(.up) - 1e-9))
                 h = interval / Double(count)
+            case .adaptive:
+                break
             }
             while time < target {
                 let remaining = target - time
                 let landing = h >= remaining * (1 - 1e-12)
                 let attemptStep = landing ? remaining : min(h, remaining)
                 let result = stepper.attempt(state, step: attemptStep, tolerance: settings.tolerance)
-                guard result.error.isFinite || result.accepted, op.lastIsFinite else { throw SimulationError.nonFinite(time: time) }
+                guard result.error.isFinite || result.accepted, stepper.lastDiagnostics.isFinite else { throw SimulationError.nonFinite(time: time) }
                 if !result.accepted {
                     rejected += 1
                     h = result.suggestedStep
@@ -167,13 +181,13 @@ public final class Simulation {
                 lastStep = attemptStep
                 smallest = min(smallest, attemptStep)
                 largest = max(largest, attemptStep)
-                minDensity = min(minDensity, op.lastMinimum)
-                worstNegative = max(worstNegative, op.lastNegativeMass)
+                minDensity = min(minDensity, stepper.lastDiagnostics.minimum)
+                worstNegative = max(worstNegative, stepper.lastDiagnostics.negativeMass)
                 if stepper.isAdaptive {
                     // A step shortened to land on an output time says nothing about the next one.
                     h = landing ? max(h, result.suggestedStep) : result.suggestedStep
                 }
-                let mass = op.mass(state)
+                let mass = space.mass(state)
                 if !mass.isFinite { throw SimulationError.nonFinite(time: time) }
                 let drift = abs(mass - mass0) / abs(mass0)
                 if drift > settings.massTolerance { throw SimulationError.massDrift(time: time, relative: drift) }
@@ -189,18 +203,8 @@ public final class Simulation {
             try emit()
         }
         return SimulationSummary(
-            steps: steps, rejectedSteps: rejected, evaluations: op.evaluations - evaluations0, wallTime: seconds(),
-            finalMassError: abs(op.mass(state) - mass0) / abs(mass0), minimumDensity: minDensity,
+            steps: steps, rejectedSteps: rejected, evaluations: stepper.evaluations - evaluations0, wallTime: seconds(), outputTime: outputTime,
+            finalMassError: abs(space.mass(state) - mass0) / abs(mass0), minimumDensity: minDensity,
             largestNegativeMass: worstNegative, smallestStep: smallest.isFinite ? smallest : 0, largestStep: largest)
-    }
-
-    /// Hairer's first guess: 1% of ‖y‖/‖∂ₜy‖ for the explicit part, capped by the diffusion symbol's scale.
-    private func initialStep() -> Double {
-        let k = op.makeState()
-        op.explicitTerms(state, into: k)
-        let ny = op.squaredNorm(state).squareRoot(), nk = op.squaredNorm(k).squareRoot()
-        var h = nk > 0 ? 0.01 * ny / nk : 1e-3
-        if !h.isFinite || h <= 0 { h = 1e-3 }
-        return min(h, 0.1)
     }
 }

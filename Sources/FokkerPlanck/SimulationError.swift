@@ -10,6 +10,7 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
     case tooManySteps(time: Double, steps: Int)
     case badSchedule(String)
     case fixedStepRequired(scheme: String)
+    case schemeNotApplicable(scheme: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
             return "The time schedule is invalid: \(what)."
         case let .fixedStepRequired(scheme):
             return "The fixed-step scheme '\(scheme)' needs a step size; set [time] step to a positive number."
+        case let .schemeNotApplicable(scheme, reason):
+            return "The time scheme '\(scheme)' cannot run this model: \(reason); choose another [time] scheme."
         }
     }
 }

@@ -3,42 +3,65 @@ import Spectral
 /// Outcome of one attempted step.
 public struct StepAttempt: Sendable {
     public var accepted: Bool
-    /// Relative error estimate (embedded schemes), or 0 for fixed-step schemes.
+    /// Relative error estimate (embedded schemes), or 0 for fixed-step and exact schemes.
     public var error: Double
     /// The step size the scheme would like next.
     public var suggestedStep: Double
 }
 
-/// A time integrator for the Fokker–Planck operator. Schemes are registered in `TimeSteppers.table`.
+/// How a scheme chooses its steps.
+public enum StepControl: String, Sendable {
+    /// Steps sized by an embedded error estimate against a tolerance.
+    case adaptive
+    /// Equal steps of a given size.
+    case fixed
+    /// One step per output interval, exact up to spatial resolution.
+    case exact
+}
+
+/// Real-space health of the state after the latest step.
+public struct StepDiagnostics: Sendable {
+    public var minimum = 0.0
+    public var negativeMass = 0.0
+    public var isFinite = true
+    public init() {}
+}
+
+/// How a scheme stores the density between steps: the Lawson schemes keep the mixed representation of
+/// `FokkerPlanckOperator` (θ real, v Fourier), the exact propagator the real density.
+public protocol DensityRepresentation: AnyObject {
+    var grid: PhaseSpaceGrid { get }
+    func makeState() -> AlignedBuffer
+    func load(_ density: AlignedBuffer, into state: AlignedBuffer)
+    /// The normalised real density of a state.
+    func density(of state: AlignedBuffer, into real: AlignedBuffer)
+    /// ∫p, cheap enough to check after every step.
+    func mass(_ state: AlignedBuffer) -> Double
+}
+
+/// A time integrator of the Fokker–Planck equation. Schemes are registered in `TimeSteppers.table`.
 public protocol TimeStepper: AnyObject {
     var name: String { get }
-    var isAdaptive: Bool { get }
+    var control: StepControl { get }
     var order: Int { get }
+    var dynamics: LinearDynamics { get }
+    var representation: any DensityRepresentation { get }
+    var lastDiagnostics: StepDiagnostics { get }
+    /// Operator applications so far (explicit evaluations, or propagator applications).
+    var evaluations: Int { get }
     /// Tries to advance `state` by `step`. On acceptance the state holds the new solution; on rejection it
-    /// is unchanged. Fixed-step schemes always accept.
+    /// is unchanged. Fixed-step and exact schemes always accept.
     func attempt(_ state: AlignedBuffer, step: Double, tolerance: Double) -> StepAttempt
+    /// A first step for adaptive schemes.
+    func initialStep(for state: AlignedBuffer) -> Double
+    /// Makes what the steps of a run with this output interval need, before the clock starts (plan once,
+    /// execute many).
+    func prepare(outputInterval: Double)
     /// Forget cached evaluations (call after changing the state from outside).
     func reset()
 }
 
-/// The registry of schemes: name → constructor. Tests loop over every entry.
-public enum TimeSteppers {
-    public struct Entry: Sendable {
-        public let name: String
-        public let summary: String
-        public let tableau: ButcherTableau
-    }
-
-    public static let table: [Entry] = [
-        Entry(name: "lawson-dp54", summary: "adaptive Dormand–Prince 5(4) with the exact diffusion propagator as integrating factor (default)", tableau: .dormandPrince54),
-        Entry(name: "lawson-bs32", summary: "adaptive Bogacki–Shampine 3(2) with the exact diffusion propagator as integrating factor", tableau: .bogackiShampine32),
-        Entry(name: "lawson-rk4", summary: "fixed-step classical RK4 with the exact diffusion propagator as integrating factor", tableau: .classicalRK4),
-    ]
-
-    public static var names: [String] { table.map(\.name) }
-
-    public static func make(_ name: String, operator op: FokkerPlanckOperator) throws(SimulationError) -> any TimeStepper {
-        guard let entry = table.first(where: { $0.name == name }) else { throw .unknownScheme(name, known: names) }
-        return LawsonRungeKutta(name: entry.name, tableau: entry.tableau, operator: op)
-    }
+extension TimeStepper {
+    public var isAdaptive: Bool { control == .adaptive }
+    public func prepare(outputInterval: Double) {}
 }

@@ -106,12 +106,19 @@ public enum GaussianTheory {
     static func modalNoiseIntegral(_ sde: LangevinSDE, frame: ModalFrame, time t: Double) -> Matrix {
         let n = frame.n
         guard t > 0, let dvv = sde.constantVelocityDiffusion else { return .zeros(n, n) }
-        let a = frame.driftMatrix
+        var twoD = Matrix.zeros(n, n)
+        twoD.setBlock(row: frame.d, col: frame.d, 2 * frame.rotate(dvv).symmetrized)
+        return noiseIntegral(drift: frame.driftMatrix, twiceDiffusion: twoD, time: t)
+    }
+
+    /// W(t) = ∫₀ᵗ e^{−As} 2D e^{−Aᵀs} ds for any drift matrix A and constant 2D, by Van Loan's block
+    /// exponential on a short interval followed by doubling (see `noiseIntegral(_:time:)`).
+    public static func noiseIntegral(drift a: Matrix, twiceDiffusion twoD: Matrix, time t: Double) -> Matrix {
+        let n = a.rows
+        guard t > 0 else { return .zeros(n, n) }
         let norm = a.oneNorm * t
         let k = norm > 0.5 ? Int(log2(norm / 0.5).rounded(.up)) : 0
         let tau = t / Double(sign: .plus, exponent: k, significand: 1)
-        var twoD = Matrix.zeros(n, n)
-        twoD.setBlock(row: frame.d, col: frame.d, 2 * frame.rotate(dvv).symmetrized)
         let big = Matrix.block([[-tau * a, tau * twoD], [.zeros(n, n), tau * a.transposed]]).exponential()
         var e = big.block(rows: 0..<n, cols: 0..<n)
         var w = (big.block(rows: 0..<n, cols: n..<(2 * n)) * e.transposed).symmetrized

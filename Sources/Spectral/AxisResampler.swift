@@ -19,7 +19,6 @@ import Foundation
 public final class AxisResampler: @unchecked Sendable {
     public let grid: PhaseSpaceGrid
     public let axis: Int
-    public let coefficients: [Double]
 
     private let n: Int           // points along the axis
     private let padded: Int      // convolution length 2N
@@ -28,16 +27,31 @@ public final class AxisResampler: @unchecked Sendable {
     private let blockLines: Int  // even, divides lineCount
     private let workers: Int
 
-    private let inputChirp: [Double]      // e^{−iπαj²}, interleaved
-    private let kernelSpectrum: AlignedBuffer // FFT of e^{iπα(u−N/2)²}, divided by 2N
-    private let outputChirp: [Double]     // e^{iπm/s − iπαm²}, m = −N/2 … N/2, interleaved
-    private let outputWeight: [Double]    // (−1)^m/N, or 0 where k_m/s is beyond Nyquist, m = 0 … N/2
-    private let linePhase: [Double]       // e^{iφ_ℓ} per line, φ_ℓ = 2π o_ℓ/(N h s), interleaved
-
     private let forwardPlan: fftw_plan
     private let backwardPlan: fftw_plan
     private let synthesisPlan: fftw_plan
+    private let kernelPlan: fftw_plan
+    private let kernel: AlignedBuffer
     private let scratch: [Workspace]
+
+    /// The tables of one affine map: made by `tables(for:)`, used by `apply`.
+    public final class Tables: @unchecked Sendable {
+        public let coefficients: [Double]
+        let inputChirp: [Double]       // e^{−iπαj²}, α = 1/(Ns), interleaved
+        let kernelSpectrum: AlignedBuffer // FFT of e^{iπα(u−N/2)²}, divided by 2N
+        let outputChirp: [Double]      // e^{iπm/s − iπαm²}, m = −N/2 … N/2, interleaved
+        let outputWeight: [Double]     // (−1)^m/N, or 0 where k_m/s is beyond Nyquist, m = 0 … N/2
+        let linePhase: [Double]        // e^{iφ_ℓ} per line, φ_ℓ = 2π o_ℓ/(N h s), interleaved
+        init(coefficients: [Double], inputChirp: [Double], kernelSpectrum: AlignedBuffer, outputChirp: [Double],
+             outputWeight: [Double], linePhase: [Double]) {
+            self.coefficients = coefficients
+            self.inputChirp = inputChirp
+            self.kernelSpectrum = kernelSpectrum
+            self.outputChirp = outputChirp
+            self.outputWeight = outputWeight
+            self.linePhase = linePhase
+        }
+    }
 
     private final class Workspace: @unchecked Sendable {
         let chirped: AlignedBuffer   // pairs × 2N complex, tails kept zero
@@ -55,18 +69,13 @@ public final class AxisResampler: @unchecked Sendable {
         deinit { bases.deallocate() }
     }
 
-    /// - Parameters:
-    ///   - coefficients: row i of R in centred coordinates, one per axis; `coefficients[axis]` is the scale s.
-    public init(grid: PhaseSpaceGrid, axis: Int, coefficients: [Double], workers: Int = Parallel.defaultWorkers,
-                effort: PlanningEffort = .measure) {
+    /// Plans the passes along `axis` of `grid`; the map itself comes with each call, as `Tables`.
+    public init(grid: PhaseSpaceGrid, axis: Int, workers: Int = Parallel.defaultWorkers, effort: PlanningEffort = .measure) {
         FFTWRuntime.prepare()
         let shape = grid.shape
-        precondition(coefficients.count == shape.count && axis >= 0 && axis < shape.count)
-        let s = coefficients[axis]
-        precondition(s > 0 && s.isFinite, "the scale of an axis pass must be positive")
+        precondition(axis >= 0 && axis < shape.count)
         self.grid = grid
         self.axis = axis
-        self.coefficients = coefficients
         let n = shape[axis], padded = 2 * n
         let lineCount = grid.pointCount / n, blockLines = Self.blockSize(lineCount)
         self.n = n
@@ -76,45 +85,6 @@ public final class AxisResampler: @unchecked Sendable {
         inner = shape[(axis + 1)...].reduce(1, *)
         let blocks = lineCount / blockLines
         self.workers = max(1, min(workers, blocks))
-
-        let alpha = 1 / (Double(n) * s)
-        var chirp = [Double](repeating: 0, count: 2 * n)
-        for j in 0..<n {
-            let phase = -Double.pi * alpha * Double(j * j)
-            chirp[2 * j] = cos(phase)
-            chirp[2 * j + 1] = sin(phase)
-        }
-        inputChirp = chirp
-
-        var post = [Double](repeating: 0, count: 2 * (n + 1))
-        for mm in 0...n {
-            let m = Double(mm - n / 2)
-            let phase = Double.pi * m / s - Double.pi * alpha * m * m
-            post[2 * mm] = cos(phase)
-            post[2 * mm + 1] = sin(phase)
-        }
-        outputChirp = post
-        outputWeight = (0...(n / 2)).map { m in
-            (m == n / 2 || Double(m) > Double(n) * s / 2) ? 0 : (m % 2 == 0 ? 1 : -1) / Double(n)
-        }
-
-        // Line offsets o_ℓ = Σⱼ≠ᵢ cⱼyⱼ, lines in storage order of the other axes.
-        let h = grid.axes[axis].spacing
-        var others = shape
-        others.remove(at: axis)
-        let otherAxes = (0..<shape.count).filter { $0 != axis }
-        let coords = otherAxes.map { grid.axes[$0].coordinates }
-        var phases = [Double](repeating: 0, count: 2 * lineCount)
-        var index = GridIndex(shape: others.isEmpty ? [1] : others)
-        for line in 0..<lineCount {
-            var o = 0.0
-            for (k, a) in otherAxes.enumerated() { o += coefficients[a] * coords[k][index.values[k]] }
-            let phi = 2 * Double.pi * o / (Double(n) * h * s)
-            phases[2 * line] = cos(phi)
-            phases[2 * line + 1] = sin(phi)
-            index.advance()
-        }
-        linePhase = phases
 
         let pairs = blockLines / 2
         let workspaces = (0..<self.workers).map { _ in Workspace(pairs: pairs, lines: blockLines, n: n) }
@@ -135,28 +105,71 @@ public final class AxisResampler: @unchecked Sendable {
             fftw_plan_many_dft_c2r(1, sp.baseAddress, Int32(blockLines), first.half.complexPointer, nil, 1, Int32(n / 2 + 1),
                                    first.lines.pointer, nil, 1, Int32(n), flags | _sgdfp_fftw_destroy_input())!
         }
-        // Kernel b_u = e^{iπα(u − N/2)²} for u = −(N−1) … N, stored at u mod 2N; its transform, scaled by 1/2N.
         let kernel = AlignedBuffer(complexCount: padded)
+        self.kernel = kernel
+        kernelPlan = size.withUnsafeMutableBufferPointer { sp in
+            fftw_plan_dft(1, sp.baseAddress, kernel.complexPointer, first.spectrum.complexPointer, _sgdfp_fftw_forward(), flags)!
+        }
+        for w in workspaces { w.chirped.fill(0) }
+    }
+
+    /// Tables for the map with row `coefficients` (one per axis, in centred coordinates; the entry of this
+    /// axis is the scale s > 0). Cheap: a few sines per point of the axis and per line, and one FFT of 2N.
+    public func tables(for coefficients: [Double]) -> Tables {
+        let shape = grid.shape
+        precondition(coefficients.count == shape.count)
+        let s = coefficients[axis]
+        precondition(s > 0 && s.isFinite, "the scale of an axis pass must be positive")
+        let alpha = 1 / (Double(n) * s)
+        var chirp = [Double](repeating: 0, count: 2 * n)
+        for j in 0..<n {
+            let phase = -Double.pi * alpha * Double(j * j)
+            chirp[2 * j] = cos(phase)
+            chirp[2 * j + 1] = sin(phase)
+        }
+        var post = [Double](repeating: 0, count: 2 * (n + 1))
+        for mm in 0...n {
+            let m = Double(mm - n / 2)
+            let phase = Double.pi * m / s - Double.pi * alpha * m * m
+            post[2 * mm] = cos(phase)
+            post[2 * mm + 1] = sin(phase)
+        }
+        let weight = (0...(n / 2)).map { m in
+            (m == n / 2 || Double(m) > Double(n) * s / 2) ? 0 : (m % 2 == 0 ? 1 : -1) / Double(n)
+        }
+        // Line offsets o_ℓ = Σⱼ≠ᵢ cⱼyⱼ, lines in storage order of the other axes.
+        let h = grid.axes[axis].spacing
+        var others = shape
+        others.remove(at: axis)
+        let otherAxes = (0..<shape.count).filter { $0 != axis }
+        let coords = otherAxes.map { grid.axes[$0].coordinates }
+        var phases = [Double](repeating: 0, count: 2 * lineCount)
+        var index = GridIndex(shape: others.isEmpty ? [1] : others)
+        for line in 0..<lineCount {
+            var o = 0.0
+            for (k, a) in otherAxes.enumerated() { o += coefficients[a] * coords[k][index.values[k]] }
+            let phi = 2 * Double.pi * o / (Double(n) * h * s)
+            phases[2 * line] = cos(phi)
+            phases[2 * line + 1] = sin(phi)
+            index.advance()
+        }
+        // Kernel b_u = e^{iπα(u − N/2)²} for u = −(N−1) … N, stored at u mod 2N; its transform, scaled by 1/2N.
         for u in -(n - 1)...n {
             let t = Double(u - n / 2)
             let slot = (u + padded) % padded
             kernel[2 * slot] = cos(Double.pi * alpha * t * t)
             kernel[2 * slot + 1] = sin(Double.pi * alpha * t * t)
         }
-        var one = [Int32(padded)]
         let spectrum = AlignedBuffer(complexCount: padded)
-        let kernelPlan = one.withUnsafeMutableBufferPointer { sp in
-            fftw_plan_dft(1, sp.baseAddress, kernel.complexPointer, spectrum.complexPointer, _sgdfp_fftw_forward(), _sgdfp_fftw_estimate())!
-        }
-        fftw_execute(kernelPlan)
-        fftw_destroy_plan(kernelPlan)
+        fftw_execute_dft(kernelPlan, kernel.complexPointer, spectrum.complexPointer)
         let scale = 1 / Double(padded)
         for i in 0..<(2 * padded) { spectrum[i] *= scale }
-        kernelSpectrum = spectrum
-        for w in workspaces { w.chirped.fill(0) }
+        return Tables(coefficients: coefficients, inputChirp: chirp, kernelSpectrum: spectrum, outputChirp: post,
+                      outputWeight: weight, linePhase: phases)
     }
 
     deinit {
+        fftw_destroy_plan(kernelPlan)
         fftw_destroy_plan(forwardPlan)
         fftw_destroy_plan(backwardPlan)
         fftw_destroy_plan(synthesisPlan)
@@ -168,18 +181,18 @@ public final class AxisResampler: @unchecked Sendable {
         return lines
     }
 
-    /// output = the resampled input (both real grid fields; they may be the same buffer).
-    public func apply(_ input: AlignedBuffer, into output: AlignedBuffer) {
+    /// output = the input resampled by the map of `tables` (both real grid fields; they may be the same buffer).
+    public func apply(_ input: AlignedBuffer, into output: AlignedBuffer, tables: Tables) {
         precondition(input.count == grid.pointCount && output.count == grid.pointCount)
         let src = SharedPointer(input.pointer), dst = SharedPointer(output.pointer)
         let blocks = lineCount / blockLines
         Parallel.forEachRange(count: blocks, workers: workers) { worker, range in
             let w = scratch[worker]
-            for block in range { process(block: block, from: src.base, to: dst.base, workspace: w) }
+            for block in range { process(block: block, from: src.base, to: dst.base, workspace: w, tables: tables) }
         }
     }
 
-    private func process(block: Int, from p: UnsafeMutablePointer<Double>, to q: UnsafeMutablePointer<Double>, workspace w: Workspace) {
+    private func process(block: Int, from p: UnsafeMutablePointer<Double>, to q: UnsafeMutablePointer<Double>, workspace w: Workspace, tables: Tables) {
         let n = self.n, inner = self.inner, lines = blockLines, pairs = lines / 2, stride2 = 4 * n
         let first = block * lines
         let z = w.chirped.pointer, f = w.spectrum.pointer, hs = w.half.pointer, out = w.lines.pointer
@@ -189,24 +202,32 @@ public final class AxisResampler: @unchecked Sendable {
             let line = first + local
             bases[local] = (line / inner) * n * inner + line % inner
         }
-        inputChirp.withUnsafeBufferPointer { c in
-            // Axis index outermost: neighbouring lines of a block are neighbours in memory.
-            for j in 0..<n {
-                let offset = j * inner
-                for local in 0..<lines { z[(local / 2) * stride2 + (local % 2) + 2 * j] = p[bases[local] + offset] }
-            }
-            for pair in 0..<pairs {
-                let row = pair * stride2
+        tables.inputChirp.withUnsafeBufferPointer { c in
+            if inner == 1 {
+                // Lines are contiguous rows: walk each pair of them.
+                for pair in 0..<pairs {
+                    let pa = p + bases[2 * pair], pb = p + bases[2 * pair + 1], to = z + pair * stride2
+                    for j in 0..<n {
+                        let re = pa[j], im = pb[j], cr = c[2 * j], ci = c[2 * j + 1]
+                        to[2 * j] = re * cr - im * ci
+                        to[2 * j + 1] = re * ci + im * cr
+                    }
+                }
+            } else {
+                // Axis index outermost: neighbouring lines of a block are neighbours in memory.
                 for j in 0..<n {
-                    let re = z[row + 2 * j], im = z[row + 2 * j + 1]
-                    let cr = c[2 * j], ci = c[2 * j + 1]
-                    z[row + 2 * j] = re * cr - im * ci
-                    z[row + 2 * j + 1] = re * ci + im * cr
+                    let from = p + j * inner, cr = c[2 * j], ci = c[2 * j + 1]
+                    for pair in 0..<pairs {
+                        let re = from[bases[2 * pair]], im = from[bases[2 * pair + 1]]
+                        let to = z + pair * stride2 + 2 * j
+                        to[0] = re * cr - im * ci
+                        to[1] = re * ci + im * cr
+                    }
                 }
             }
         }
         fftw_execute_dft(forwardPlan, w.chirped.complexPointer, w.spectrum.complexPointer)
-        let g = kernelSpectrum.pointer
+        let g = tables.kernelSpectrum.pointer
         for pair in 0..<pairs {
             let row = pair * stride2
             for u in 0..<(2 * n) {
@@ -219,9 +240,9 @@ public final class AxisResampler: @unchecked Sendable {
         fftw_execute_dft(backwardPlan, w.spectrum.complexPointer, w.spectrum.complexPointer)
         // Separate the two real lines, apply the output chirp, the line offset's phase and the weights.
         let halfCount = n / 2 + 1
-        outputChirp.withUnsafeBufferPointer { post in
-            outputWeight.withUnsafeBufferPointer { weight in
-                linePhase.withUnsafeBufferPointer { phase in
+        tables.outputChirp.withUnsafeBufferPointer { post in
+            tables.outputWeight.withUnsafeBufferPointer { weight in
+                tables.linePhase.withUnsafeBufferPointer { phase in
                     for pair in 0..<pairs {
                         let row = pair * stride2
                         let la = first + 2 * pair, lb = la + 1
@@ -259,10 +280,16 @@ public final class AxisResampler: @unchecked Sendable {
                 }
             }
         }
-        fftw_execute_dft_c2r(synthesisPlan, w.half.complexPointer, out)
-        for j in 0..<n {
-            let offset = j * inner
-            for local in 0..<lines { q[bases[local] + offset] = out[local * n + j] }
+        if inner == 1 {
+            // The block's lines are consecutive rows of the grid: synthesise straight into them (same
+            // 16-byte alignment as the planned array, since the offset is an even number of doubles).
+            fftw_execute_dft_c2r(synthesisPlan, w.half.complexPointer, q + bases[0])
+        } else {
+            fftw_execute_dft_c2r(synthesisPlan, w.half.complexPointer, out)
+            for j in 0..<n {
+                let to = q + j * inner, from = out + j
+                for local in 0..<lines { to[bases[local]] = from[local * n] }
+            }
         }
     }
 }

@@ -69,7 +69,11 @@ public struct PhaseSpaceGrid: Sendable, Equatable {
 
     /// Refuses, before anything is allocated, a grid whose working set does not fit in memory.
     public func checkMemory(fieldPairs: Int) throws(GridError) {
-        let need = bytesPerFieldPair * Double(fieldPairs)
+        try checkMemory(bytes: bytesPerFieldPair * Double(fieldPairs))
+    }
+
+    /// Refuses a run that needs more than 80 % of physical memory.
+    public func checkMemory(bytes need: Double) throws(GridError) {
         let have = Double(ProcessInfo.processInfo.physicalMemory) * 0.8
         if need > have { throw .tooLarge(points: pointCount, bytesNeeded: need, bytesAvailable: have) }
     }

@@ -2,115 +2,214 @@ import ArgumentParser
 import Foundation
 import FokkerPlanck
 import LangevinModel
+import RunConfiguration
 import Spectral
 
-/// Release-build benchmark: solver cost in units of one forward+inverse FFT of the same grid, measured in
-/// the same process, so the figures are comparable across machines.
+/// Release-build benchmark: every case with every applicable scheme, in one process, with costs in units
+/// of one forward+inverse FFT of the same grid measured in the same run, so the figures compare across
+/// machines.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure solver cost against a raw FFT pair of the same grid (build with -c release).",
+        abstract: "Time every scheme on the benchmark cases against a raw FFT pair of the same grid (build with -c release).",
         discussion: """
-            Each case runs the adaptive scheme from a Gaussian start to the stop time and reports, as medians over \
-            --repeats runs: steps, wall time per unit of simulated time t, and that time divided by the time of one \
-            forward+inverse real FFT of the whole grid (FFT-pair equivalents), plus the relative L¹ error against \
-            the exact Gaussian at the stop time.
+            One row per (case, grid, scheme), medians over --repeats runs: the simulated interval t, output frames, \
+            steps, solver wall time (stepping only: frame moments and error checks excluded), that time per output \
+            frame in FFT-pair equivalents (one forward+inverse real FFT of the whole grid, timed in the same run), the \
+            largest relative L¹ error against the exact density over the frames (or, with state-dependent noise, the \
+            largest relative error of the second moments against their exact values), the speed-up per unit of \
+            simulated time over lawson-dp54 on the same case, and the case's peak resident memory above the \
+            process's baseline beside the memory check's prediction. lawson-dp54's steps are held by the transport \
+            stability limit, so its cost per unit time is constant: on the 4-D cases it is timed over a short \
+            window (the t column) and compared per unit time.
+            Cases: \(BenchCase.all.map(\.name).joined(separator: ", ")).
             """)
 
-    @Option(help: "Runs per case; the median is reported.") var repeats = 3
-    @Option(help: "Cases to run (comma-separated): p1-128, p1-256, p3-32.") var cases = "p1-128,p1-256,p3-32"
-    @Option(help: "Relative error tolerance per step.") var tolerance = 1e-10
+    @Option(help: "Runs per (case, scheme); the median is reported.") var repeats = 3
+    @Option(help: "Cases to run (comma-separated), or 'all'.") var cases = BenchCase.defaults.joined(separator: ",")
+    @Option(help: "Schemes to run where they apply (comma-separated; default: each case's own list).") var schemes: String?
+    @Option(help: "Relative error tolerance per step of adaptive schemes (default: each case's own, set to meet its accuracy target).") var tolerance: Double?
     @Option(help: "FFTW threads.") var threads = 1
+    @Option(help: ArgumentHelp("Write each selected case as a run file for `sgdfp solve` into this directory, and run nothing.", valueName: "directory"))
+    var export: String?
 
-    struct Case {
-        let name: String
-        let sde: LangevinSDE
-        let points: Int
-        let initial: GaussianMixture
-        let stop: Double
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1.") }
+        for name in (schemes ?? "").split(separator: ",") where !TimeSteppers.names.contains(String(name)) {
+            throw ValidationError("Unknown scheme '\(name)'; choose from \(TimeSteppers.names.joined(separator: ", ")).")
+        }
+        for name in selectedCases where BenchCase.named(name) == nil {
+            throw ValidationError("Unknown case '\(name)'; choose from \(BenchCase.all.map(\.name).joined(separator: ", ")).")
+        }
+    }
+
+    var selectedCases: [String] {
+        cases == "all" ? BenchCase.all.map(\.name) : cases.split(separator: ",").map(String.init)
     }
 
     func run() throws {
+        if let export {
+            try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
+            for name in selectedCases {
+                let config = try BenchCase.named(name)!.configuration(stop: BenchCase.named(name)!.stop, scheme: "exact")
+                let path = (export as NSString).appendingPathComponent("\(name).toml")
+                try config.renderTOML().write(toFile: path, atomically: true, encoding: .utf8)
+                print("wrote \(path)")
+            }
+            return
+        }
         FFTWRuntime.setThreads(threads)
         FFTWRuntime.importWisdom(from: FFTWRuntime.defaultWisdomPath)
-        var table = ConsoleTable("case", "grid", "steps", "wall/t [s]", "FFT pair [ms]", "FFT pairs per unit t", "FFT pairs per step", "L1 error")
-        for name in cases.split(separator: ",").map(String.init) {
-            guard let c = try Self.makeCase(name) else { throw ValidationError("Unknown case '\(name)'; use p1-128, p1-256 or p3-32.") }
-            let row = try measure(c)
-            table.add(row)
-            print(table.rows.count == 1 ? table.render() : table.render().split(separator: "\n").last.map(String.init)!)
-        }
-        FFTWRuntime.exportWisdom(to: FFTWRuntime.defaultWisdomPath)
-    }
-
-    static func makeCase(_ name: String) throws -> Case? {
-        switch name {
-        case "p1-128", "p1-256":
-            let sde = try LangevinSDE(
-                hyperparameters: Hyperparameters(learningRate: 0.1, momentum: 0.9, batchSize: 1),
-                loss: QuadraticLoss(hessian: Matrix([[1]]), minimum: [0]), noise: .hessian(scale: 1))
-            return Case(name: "P1 (2-D)", sde: sde, points: name == "p1-128" ? 128 : 256,
-                        initial: GaussianMixture(mean: [1, 0], covariance: [0.1, 0, 0, 1]), stop: 2)
-        case "p3-32":
-            let h = [[1.625, 0.649519], [0.649519, 0.875]]
-            let sde = try LangevinSDE(
-                hyperparameters: Hyperparameters(learningRate: 0.05, momentum: 0.9, batchSize: 8, weightDecay: 0.1),
-                loss: QuadraticLoss(hessian: Matrix(h), minimum: [1, -0.5]), noise: .hessian(scale: 1))
-            let x = sde.stationaryPoint
-            return Case(name: "P3 (4-D)", sde: sde, points: 32,
-                        initial: GaussianMixture(mean: [x[0] + 0.2, x[1] - 0.1, 0, 0],
-                                                 covariance: [0.04, 0, 0, 0, 0, 0.04, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 0.6]),
-                        stop: 0.5)
-        default:
-            return nil
+        defer { FFTWRuntime.exportWisdom(to: FFTWRuntime.defaultWisdomPath) }
+        var table = ConsoleTable("case", "grid", "scheme", "t", "frames", "steps", "wall [s]", "FFT pairs/frame",
+                                 "L1 / moment err", "speed-up", "peak [MiB]", "predicted [MiB]")
+        var printed = 0
+        for name in selectedCases {
+            let bench = BenchCase.named(name)!
+            let rows = try measure(bench)
+            for row in rows { table.add(row) }
+            let lines = table.render().split(separator: "\n", omittingEmptySubsequences: false)
+            // Header once, then rows as they come.
+            let start = printed == 0 ? 0 : lines.count - rows.count
+            for line in lines[start...] { print(line) }
+            printed += rows.count
+            fflush(nil)
         }
     }
 
-    func measure(_ c: Case) throws -> [String] {
-        let exact = ExactSolution(sde: c.sde, initial: c.initial)
-        let times = (0...200).map { c.stop * Double($0) / 200 }
-        let x0 = c.sde.stationaryPoint
-        let halfWidths = GridPlanner().automaticHalfWidths(exact.envelopes(times: times), stationaryPoint: x0)
-        let n = x0.count
-        let grid = try PhaseSpaceGrid(points: Array(repeating: c.points, count: n), halfWidths: halfWidths)
-        let op = FokkerPlanckOperator(grid: grid, dynamics: LinearDynamics(c.sde), effort: .measure)
-        let fft = FullTransform(grid: grid, effort: .measure)
-        let initial = op.makeRealField()
-        try c.initial.sample(on: grid, origin: x0, into: initial.buffer)
-        let exactField = op.makeRealField()
-        try exact.density(at: c.stop)!.sample(on: grid, origin: x0, into: exactField.buffer)
+    struct Measured {
+        var wall: Double
+        var steps: Int
+        var frames: Int
+        var error: Double
+        var stop: Double
+    }
 
-        var walls: [Double] = [], pairTimes: [Double] = [], steps = 0, l1 = 0.0
-        for _ in 0..<max(1, repeats) {
-            let stepper = try TimeSteppers.make("lawson-dp54", operator: op)
-            let sim = Simulation(operator: op, stepper: stepper, initialDensity: initial)
-            // 32⁴ resolves P3 with under two spacings per conditional deviation: ringing at the 1e-5 level reaches
-            // the box edge, which is a resolution limit to report (the L¹ column), not a reason to stop.
-            let settings = SimulationSettings(stopTime: c.stop, outputEvery: c.stop, tolerance: tolerance, boundaryTolerance: 1e-3)
-            let summary = try sim.run(settings) { frame in
-                if frame.time == c.stop { l1 = Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid) }
+    func measure(_ bench: BenchCase) throws -> [[String]] {
+        let names = schemes.map { $0.split(separator: ",").map(String.init) } ?? bench.schemes
+        let entries = try names.map { try TimeSteppers.entry($0) }
+        var results: [(entry: TimeSteppers.Entry, m: Measured, peak: Double?, predicted: Double)] = []
+        var pairTimes: [Double] = []
+        var gridLabel = ""
+        for entry in entries {
+            let isCore = entry.name == "lawson-dp54"
+            var config = try bench.configuration(stop: isCore ? bench.coreStop : bench.stop, scheme: entry.name)
+            config = try config.validated()
+            let setup = try RunSetup.build(config)
+            if entry.unavailability(for: setup.dynamics) != nil { continue }
+            let grid = setup.grid
+            gridLabel = grid.shape.map(String.init).joined(separator: "×")
+            MemoryUsage.resetPeak()
+            let baseline = MemoryUsage.resident()?.current
+            let fft = FullTransform(grid: grid, effort: .measure)
+            let initial = AlignedBuffer(count: grid.pointCount)
+            let exactField = AlignedBuffer(count: grid.pointCount)
+            guard case let .mixture(start) = setup.start else { continue }
+            try start.sample(on: grid, origin: setup.dynamics.stationaryPoint, into: initial.buffer)
+            var runs: [Measured] = []
+            for _ in 0..<repeats {
+                let stepper = try TimeSteppers.make(entry.name, dynamics: setup.dynamics, grid: grid)
+                let simulation = Simulation(stepper: stepper, initialDensity: initial)
+                let settings = SimulationSettings(stopTime: config.time.stop, outputEvery: config.time.outputEvery,
+                                                  tolerance: tolerance ?? bench.tolerance(entry.name),
+                                                  boundaryTolerance: setup.boundaryTolerance)
+                var worst = 0.0
+                let summary = try simulation.run(settings) { frame in
+                    guard frame.time > 0, let exact = setup.exact else { return }
+                    if let mixture = exact.density(at: frame.time) {
+                        try mixture.sample(on: grid, origin: setup.dynamics.stationaryPoint, into: exactField.buffer)
+                        worst = max(worst, Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid))
+                    } else {
+                        let c = exact.moments(at: frame.time).covariance
+                        let scale = c.map(abs).max() ?? 1
+                        let err = zip(frame.moments.covariance, c).map { abs($0 - $1) }.max()! / scale
+                        if frame.time == config.time.stop { worst = err }
+                    }
+                }
+                let frames = Simulation.outputTimes(start: 0, stop: config.time.stop, every: config.time.outputEvery).count - 1
+                runs.append(Measured(wall: summary.solverTime, steps: summary.steps, frames: frames, error: worst, stop: config.time.stop))
+                pairTimes.append(Self.secondsPerCall(atLeast: 0.3) { fft.executePair() })
             }
-            walls.append(summary.wallTime)
-            steps = summary.steps
-            pairTimes.append(Self.time(repeating: 20) { fft.executePair() })
+            let median = runs.sorted { $0.wall < $1.wall }[runs.count / 2]
+            let peak = MemoryUsage.resident().flatMap { r in baseline.map { r.peak - $0 } }
+            let predicted = entry.memoryEstimate(grid: grid, dynamics: setup.dynamics)
+            results.append((entry, median, peak, predicted))
         }
-        let wall = median(walls), pair = median(pairTimes)
-        let perUnitT = wall / c.stop
-        return [c.name, "\(c.points)^\(n)", "\(steps)", fmt(perUnitT, 3), fmt(pair * 1e3, 3),
-                fmt(perUnitT / pair, 3), fmt(wall / pair / Double(max(steps, 1)), 3), fmt(l1, 2)]
+        let pair = median(pairTimes)
+        let corePerTime = results.first { $0.entry.name == "lawson-dp54" }.map { $0.m.wall / $0.m.stop }
+        let mib = 1024.0 * 1024
+        return results.map { r in
+            let perFrame = r.m.wall / Double(max(r.m.frames, 1)) / pair
+            let speedUp = corePerTime.map { fmt($0 / (r.m.wall / r.m.stop), 3) } ?? "–"
+            return [bench.name, gridLabel, r.entry.name, fmt(r.m.stop, 3), "\(r.m.frames)", "\(r.m.steps)", fmt(r.m.wall, 3),
+                    fmt(perFrame, 3), fmt(r.m.error, 2), speedUp, r.peak.map { fmt($0 / mib, 4) } ?? "–", fmt(r.predicted / mib, 4)]
+        }
     }
 
-    /// Seconds per call of `body`, averaged over `count` calls.
-    static func time(repeating count: Int, _ body: () -> Void) -> Double {
+    /// Seconds per call of `body`, repeated until at least `seconds` have passed.
+    static func secondsPerCall(atLeast seconds: Double, _ body: () -> Void) -> Double {
         let clock = ContinuousClock()
         let start = clock.now
-        for _ in 0..<count { body() }
-        let d = clock.now - start
-        return (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) / Double(count)
+        var calls = 0, elapsed = 0.0
+        repeat {
+            body()
+            calls += 1
+            let d = clock.now - start
+            elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        } while elapsed < seconds
+        return elapsed / Double(calls)
     }
 
     func median(_ xs: [Double]) -> Double {
         let s = xs.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+    }
+}
+
+/// One benchmark problem on one grid.
+struct BenchCase {
+    let name: String
+    let problem: String
+    let points: Int
+    /// Fixed box half-widths, or nil for the automatic box.
+    let box: [Double]?
+    let stop: Double
+    let every: Double
+    /// Interval over which lawson-dp54 is timed (its cost per unit time is constant).
+    let coreStop: Double
+    var schemes = ["exact", "lawson-dp54"]
+    /// Tolerance of each adaptive scheme: the loosest that meets the case's accuracy target.
+    var tolerances = ["lawson-dp54": 1e-10]
+
+    func tolerance(_ scheme: String) -> Double { tolerances[scheme] ?? 1e-10 }
+
+    static let all: [BenchCase] = [
+        BenchCase(name: "kramers-64", problem: BenchProblems.kramers, points: 64, box: [3, 3], stop: 40, every: 1, coreStop: 40),
+        BenchCase(name: "kramers-128", problem: BenchProblems.kramers, points: 128, box: [3, 3], stop: 40, every: 1, coreStop: 40),
+        BenchCase(name: "kramers-256", problem: BenchProblems.kramers, points: 256, box: [3, 3], stop: 40, every: 1, coreStop: 40),
+        BenchCase(name: "p1-256", problem: BenchProblems.p1, points: 256, box: nil, stop: 5, every: 0.5, coreStop: 5),
+        BenchCase(name: "p3-32", problem: BenchProblems.p3, points: 32, box: nil, stop: 5, every: 0.5, coreStop: 0.5),
+        BenchCase(name: "p4-32", problem: BenchProblems.p4, points: 32, box: nil, stop: 5, every: 0.5, coreStop: 0.5),
+        BenchCase(name: "p3-48", problem: BenchProblems.p3, points: 48, box: nil, stop: 5, every: 0.5, coreStop: 0.1),
+        BenchCase(name: "p4-48", problem: BenchProblems.p4, points: 48, box: nil, stop: 5, every: 0.5, coreStop: 0.1),
+        // Target: stationary second moments within 1e-6 of physics.md §9.10.
+        BenchCase(name: "m1-256", problem: BenchProblems.m1, points: 256, box: nil, stop: 40, every: 1, coreStop: 40,
+                  schemes: ["exact-strang", "lawson-dp54"], tolerances: ["exact-strang": 1e-5, "lawson-dp54": 1e-8]),
+        BenchCase(name: "p3-64", problem: BenchProblems.p3, points: 64, box: nil, stop: 0.5, every: 0.5, coreStop: 0.01,
+                  schemes: ["exact"]),
+    ]
+
+    static let defaults = all.map(\.name).filter { $0 != "p3-64" }
+
+    static func named(_ name: String) -> BenchCase? { all.first { $0.name == name } }
+
+    func configuration(stop: Double, scheme: String) throws -> RunConfiguration {
+        var c = try RunConfiguration.parse(toml: problem, source: name)
+        try c.apply(override: "grid.points", value: "\(points)")
+        if let box { try c.apply(override: "grid.box", value: "[\(box.map { "\($0)" }.joined(separator: ", "))]") }
+        try c.apply(override: "time.stop", value: "\(stop)")
+        try c.apply(override: "time.output_every", value: "\(min(every, stop))")
+        try c.apply(override: "time.scheme", value: scheme)
+        return c
     }
 }

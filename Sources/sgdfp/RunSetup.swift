@@ -104,8 +104,10 @@ struct RunSetup {
             start = .mixture(mixture)
             exact = solution
         }
-        // Working set: operator (5 fields), stepper (up to 10 stages and factors), state and output buffers.
-        try grid.checkMemory(fieldPairs: sde.noise.isStateDependent ? 28 : 20)
+        // Working set of the chosen scheme, the driver, and the initial and exact density fields.
+        let scheme = try TimeSteppers.entry(config.time.scheme)
+        if let reason = scheme.unavailability(for: dynamics) { throw SimulationError.schemeNotApplicable(scheme: scheme.name, reason: reason) }
+        try grid.checkMemory(bytes: scheme.memoryEstimate(grid: grid, dynamics: dynamics))
         let full: Bool
         switch config.output.fullDensity {
         case .on: full = true

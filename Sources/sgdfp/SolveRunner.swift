@@ -57,12 +57,11 @@ struct SolveRunner {
             }
         }()
         if let wisdomPath { FFTWRuntime.importWisdom(from: wisdomPath) }
-        let op = FokkerPlanckOperator(grid: grid, dynamics: setup.dynamics, effort: effort)
+        let stepper = try TimeSteppers.make(config.time.scheme, dynamics: setup.dynamics, grid: grid, effort: effort)
         if let wisdomPath { FFTWRuntime.exportWisdom(to: wisdomPath) }
-        let stepper = try TimeSteppers.make(config.time.scheme, operator: op)
         let x0 = setup.dynamics.stationaryPoint
 
-        let initial = op.makeRealField()
+        let initial = AlignedBuffer(count: grid.pointCount)
         switch setup.start {
         case let .mixture(mixture):
             try mixture.sample(on: grid, origin: x0, into: initial.buffer)
@@ -70,7 +69,7 @@ struct SolveRunner {
             precondition(density.count == grid.pointCount)
             for i in 0..<density.count { initial[i] = density[i] }
         }
-        let simulation = Simulation(operator: op, stepper: stepper, initialDensity: initial, startTime: setup.startTime)
+        let simulation = Simulation(stepper: stepper, initialDensity: initial, startTime: setup.startTime)
 
         let axes = grid.axes.enumerated().map { i, axis in
             PhaseSpaceAxis(name: axis.name, longName: Self.longName(axis.name, d: d), units: "1",
@@ -84,7 +83,7 @@ struct SolveRunner {
         var writerOpen = true
         defer { if writerOpen { try? writer.close() } }
 
-        let exactField = setup.exact?.hasDensity == true ? op.makeRealField() : nil
+        let exactField = setup.exact?.hasDensity == true ? AlignedBuffer(count: grid.pointCount) : nil
         var report = SolveReport(simulation: nil, frames: 0, finalTime: setup.startTime)
         let settings = SimulationSettings(
             stopTime: config.time.stop, outputEvery: config.time.outputEvery, tolerance: config.time.tolerance,

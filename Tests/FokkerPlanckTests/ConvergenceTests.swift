@@ -47,8 +47,9 @@ import LangevinModel
     @Test func unknownSchemeIsRefused() throws {
         let sde = ParameterSet.p1.sde
         let grid = try Spectral.PhaseSpaceGrid(points: [8, 8], halfWidths: [1, 1])
-        let op = FokkerPlanckOperator(grid: grid, dynamics: LinearDynamics(sde), effort: .estimate)
-        #expect(throws: SimulationError.unknownScheme("euler", known: TimeSteppers.names)) { _ = try TimeSteppers.make("euler", operator: op) }
+        #expect(throws: SimulationError.unknownScheme("euler", known: TimeSteppers.names)) {
+            _ = try TimeSteppers.make("euler", dynamics: LinearDynamics(sde), grid: grid, effort: .estimate)
+        }
     }
 }
 

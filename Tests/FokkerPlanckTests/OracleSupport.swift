@@ -34,6 +34,7 @@ struct OracleComparison {
     var meanErrors: [Double] = []        // max |Δmean| / sqrt(max |P|)
     var covarianceErrors: [Double] = []  // max |ΔP| / max |P|
     var l1Errors: [Double] = []          // ∫|p − p_exact|
+    var lastCovariance: [Double] = []    // grid covariance at the last frame
     var summary: SimulationSummary?
     var worstMean: Double { meanErrors.max() ?? 0 }
     var worstCovariance: Double { covarianceErrors.max() ?? 0 }
@@ -53,17 +54,18 @@ func compareWithExact(
     let x0 = sde.stationaryPoint
     let widths = planner.automaticHalfWidths(exact.envelopes(times: samples), stationaryPoint: x0)
     let grid = try PhaseSpaceGrid(points: Array(repeating: points, count: x0.count), halfWidths: widths)
-    let op = FokkerPlanckOperator(grid: grid, dynamics: LinearDynamics(sde), effort: .estimate)
-    let start = op.makeRealField()
+    let stepper = try TimeSteppers.make(scheme, dynamics: LinearDynamics(sde), grid: grid, effort: .estimate)
+    let start = AlignedBuffer(count: grid.pointCount)
     try initial.sample(on: grid, origin: x0, into: start.buffer)
-    let sim = Simulation(operator: op, stepper: try TimeSteppers.make(scheme, operator: op), initialDensity: start)
-    let exactField = op.makeRealField()
+    let sim = Simulation(stepper: stepper, initialDensity: start)
+    let exactField = AlignedBuffer(count: grid.pointCount)
     var result = OracleComparison()
     result.summary = try sim.run(SimulationSettings(stopTime: stop, outputEvery: every, tolerance: tolerance, fixedStep: step,
                                                      boundaryTolerance: boundaryTolerance)) { frame in
         let m = exact.moments(at: frame.time)
         let scale = m.covariance.map(abs).max()!
         result.times.append(frame.time)
+        result.lastCovariance = frame.moments.covariance
         result.meanErrors.append(zip(frame.moments.mean, m.mean).map { abs($0 - $1) }.max()! / scale.squareRoot())
         result.covarianceErrors.append(zip(frame.moments.covariance, m.covariance).map { abs($0 - $1) }.max()! / scale)
         if let mixture = exact.density(at: frame.time) {

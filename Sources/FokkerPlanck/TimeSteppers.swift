@@ -1,0 +1,74 @@
+import Spectral
+
+/// The registry of schemes: name → constructor. Tests loop over every entry that applies to their problem.
+public enum TimeSteppers {
+    public enum Kind: Sendable {
+        case lawson(ButcherTableau)
+        case exact
+        case strang
+    }
+
+    public struct Entry: Sendable {
+        public let name: String
+        public let summary: String
+        public let kind: Kind
+
+        /// Bytes a run needs on `grid`: the scheme's own fields, the driver's state and real output field, and
+        /// `extraFields` real fields of the caller (initial density, exact density).
+        public func memoryEstimate(grid: PhaseSpaceGrid, dynamics: LinearDynamics, extraFields: Int = 2) -> Double {
+            let real = Double(grid.pointCount) * 8
+            switch kind {
+            case let .lawson(tableau):
+                let state = Double(grid.mixedCount) * 16
+                return LawsonRungeKutta.memoryEstimate(tableau, grid: grid, constantDiffusion: dynamics.hasConstantDiffusion)
+                    + state + real * Double(1 + extraFields)
+            case .exact:
+                return ExactPropagator.memoryEstimate(grid: grid) + real * Double(2 + extraFields)
+            case .strang:
+                return StrangSplitting.memoryEstimate(grid: grid, constantDiffusion: dynamics.hasConstantDiffusion)
+                    + real * Double(2 + extraFields)
+            }
+        }
+
+        /// Why the scheme cannot run this problem, or nil when it can.
+        public func unavailability(for dynamics: LinearDynamics) -> String? {
+            switch kind {
+            case .exact where !dynamics.hasConstantDiffusion:
+                return "it needs noise that does not depend on θ (use \"exact-strang\" for noise model \"loss-hessian\")"
+            default:
+                return nil
+            }
+        }
+    }
+
+    public static let table: [Entry] = [
+        Entry(name: "lawson-dp54", summary: "adaptive Dormand–Prince 5(4) with the exact diffusion propagator as integrating factor (default)", kind: .lawson(.dormandPrince54)),
+        Entry(name: "lawson-bs32", summary: "adaptive Bogacki–Shampine 3(2) with the exact diffusion propagator as integrating factor", kind: .lawson(.bogackiShampine32)),
+        Entry(name: "lawson-rk4", summary: "fixed-step classical RK4 with the exact diffusion propagator as integrating factor", kind: .lawson(.classicalRK4)),
+        Entry(name: "exact", summary: "the exact propagator of linear drift and constant noise: one step per output interval, no step-size limit", kind: .exact),
+        Entry(name: "exact-strang", summary: "adaptive Strang splitting of exact transport and exact velocity diffusion, Richardson-extrapolated; any noise model, steps limited by accuracy only", kind: .strang),
+    ]
+
+    public static var names: [String] { table.map(\.name) }
+
+    public static func entry(_ name: String) throws(SimulationError) -> Entry {
+        guard let entry = table.first(where: { $0.name == name }) else { throw .unknownScheme(name, known: names) }
+        return entry
+    }
+
+    /// Builds the scheme `name` for `dynamics` on `grid` (plans are made here: before filling any field).
+    public static func make(_ name: String, dynamics: LinearDynamics, grid: PhaseSpaceGrid,
+                            effort: PlanningEffort = .measure) throws(SimulationError) -> any TimeStepper {
+        let entry = try entry(name)
+        if let reason = entry.unavailability(for: dynamics) { throw .schemeNotApplicable(scheme: name, reason: reason) }
+        switch entry.kind {
+        case let .lawson(tableau):
+            let op = FokkerPlanckOperator(grid: grid, dynamics: dynamics, effort: effort)
+            return LawsonRungeKutta(name: entry.name, tableau: tableau, operator: op)
+        case .exact:
+            return ExactPropagator(name: entry.name, dynamics: dynamics, grid: grid, effort: effort)
+        case .strang:
+            return StrangSplitting(name: entry.name, dynamics: dynamics, grid: grid, effort: effort)
+        }
+    }
+}

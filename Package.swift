@@ -19,6 +19,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "CMemory"),
         .target(name: "Spectral", dependencies: ["CFFTW"]),
         .target(name: "LangevinModel"),
         .target(name: "FokkerPlanck", dependencies: ["Spectral", "LangevinModel"]),
@@ -27,7 +28,7 @@ let package = Package(
         .executableTarget(
             name: "sgdfp",
             dependencies: [
-                "Spectral", "LangevinModel", "FokkerPlanck", "PhaseSpaceIO", "RunConfiguration",
+                "Spectral", "LangevinModel", "FokkerPlanck", "PhaseSpaceIO", "RunConfiguration", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -6,6 +6,7 @@ import Spectral
 /// the `LinearTransport` sub-steps, each followed by the Gaussian spread W(τ/m) it accumulates
 /// (`GaussianConvolution`). Applying the spread after every sub-step keeps the composition exact while
 /// the field never goes through a pure transport long enough to contract below the grid's resolution.
+/// (The spread could equally come first, as B W Bᵀ; but for stiff drift that covariance outgrows the box.)
 final class ExactLinearFlow {
     let grid: PhaseSpaceGrid
     let transport: LinearTransport

@@ -51,14 +51,24 @@ public enum TimeSteppers {
 
     public static var names: [String] { table.map(\.name) }
 
+    /// What a run file may name: every scheme, or "auto".
+    public static var choices: [String] { ["auto"] + names }
+
+    /// The scheme "auto" stands for: the exact propagator for constant noise, its Strang splitting otherwise.
+    public static func resolve(_ name: String, for dynamics: LinearDynamics) -> String {
+        guard name == "auto" else { return name }
+        return dynamics.hasConstantDiffusion ? "exact" : "exact-strang"
+    }
+
     public static func entry(_ name: String) throws(SimulationError) -> Entry {
         guard let entry = table.first(where: { $0.name == name }) else { throw .unknownScheme(name, known: names) }
         return entry
     }
 
     /// Builds the scheme `name` for `dynamics` on `grid` (plans are made here: before filling any field).
+    /// `substepNorm` bounds the sub-steps of the exact transport (see `LinearTransport`).
     public static func make(_ name: String, dynamics: LinearDynamics, grid: PhaseSpaceGrid,
-                            effort: PlanningEffort = .measure) throws(SimulationError) -> any TimeStepper {
+                            effort: PlanningEffort = .measure, substepNorm: Double = LinearTransport.defaultSubstepNorm) throws(SimulationError) -> any TimeStepper {
         let entry = try entry(name)
         if let reason = entry.unavailability(for: dynamics) { throw .schemeNotApplicable(scheme: name, reason: reason) }
         switch entry.kind {
@@ -66,9 +76,9 @@ public enum TimeSteppers {
             let op = FokkerPlanckOperator(grid: grid, dynamics: dynamics, effort: effort)
             return LawsonRungeKutta(name: entry.name, tableau: tableau, operator: op)
         case .exact:
-            return ExactPropagator(name: entry.name, dynamics: dynamics, grid: grid, effort: effort)
+            return ExactPropagator(name: entry.name, dynamics: dynamics, grid: grid, maxSubstepNorm: substepNorm, effort: effort)
         case .strang:
-            return StrangSplitting(name: entry.name, dynamics: dynamics, grid: grid, effort: effort)
+            return StrangSplitting(name: entry.name, dynamics: dynamics, grid: grid, maxSubstepNorm: substepNorm, effort: effort)
         }
     }
 }

@@ -72,7 +72,7 @@ extension RunConfiguration {
         .init(section: "time", name: "tolerance", expectation: "a positive number",
               help: "error tolerance of adaptive steps (default 1e-8)"),
         .init(section: "time", name: "scheme", expectation: "the name of a time-stepping scheme such as \"lawson-dp54\"",
-              help: "time-stepping scheme (default \"lawson-dp54\")"),
+              help: "time-stepping scheme (default \"auto\": \"exact\" for constant noise, \"exact-strang\" for \"loss-hessian\")"),
         .init(section: "time", name: "step", expectation: "a positive number",
               help: "fixed time step (default: absent, adaptive or the scheme's default)"),
         .init(section: "output", name: "path", expectation: "a non-empty path",

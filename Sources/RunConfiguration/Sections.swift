@@ -214,13 +214,14 @@ public struct TimeSection: Sendable, Equatable {
     public var outputEvery: Double
     /// Error tolerance of adaptive schemes (> 0).
     public var tolerance: Double
-    /// Name of the time-stepping scheme; the solver checks it against its table.
+    /// Name of the time-stepping scheme, or "auto" (the solver's choice for the noise model); the solver
+    /// checks it against its table.
     public var scheme: String
     /// A fixed step (> 0); `nil` means adaptive steps or the scheme's default.
     public var step: Double?
 
     /// Every argument defaults to the built-in example's value.
-    public init(stop: Double = 10.0, outputEvery: Double = 0.5, tolerance: Double = 1e-8, scheme: String = "lawson-dp54", step: Double? = nil) {
+    public init(stop: Double = 10.0, outputEvery: Double = 0.5, tolerance: Double = 1e-8, scheme: String = "auto", step: Double? = nil) {
         self.stop = stop
         self.outputEvery = outputEvery
         self.tolerance = tolerance

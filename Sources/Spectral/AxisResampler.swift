@@ -134,8 +134,11 @@ public final class AxisResampler: @unchecked Sendable {
             post[2 * mm] = cos(phase)
             post[2 * mm + 1] = sin(phase)
         }
+        // Wavenumbers k_m/s beyond Nyquist have no source. The Nyquist output mode itself is kept (real part,
+        // as an inverse real transform reads it) when its source k_N/s lies inside the band, s ≥ 1:
+        // dropping it would cost an under-resolved field its Nyquist content at every pass.
         let weight = (0...(n / 2)).map { m in
-            (m == n / 2 || Double(m) > Double(n) * s / 2) ? 0 : (m % 2 == 0 ? 1 : -1) / Double(n)
+            Double(m) > Double(n) * s / 2 ? 0 : (m % 2 == 0 ? 1 : -1) / Double(n)
         }
         // Line offsets o_ℓ = Σⱼ≠ᵢ cⱼyⱼ, lines in storage order of the other axes.
         let h = grid.axes[axis].spacing
@@ -274,8 +277,11 @@ public final class AxisResampler: @unchecked Sendable {
                             rotBi = rotBr * stepBi + rotBi * stepBr
                             rotBr = nbr
                         }
+                        // The zero and Nyquist modes of a real line are real.
                         hs[outA + 1] = 0
                         hs[outB + 1] = 0
+                        hs[outA + 2 * (halfCount - 1) + 1] = 0
+                        hs[outB + 2 * (halfCount - 1) + 1] = 0
                     }
                 }
             }

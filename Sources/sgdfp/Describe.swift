@@ -36,6 +36,8 @@ enum Describe {
         table.add("final time", fmt(r.finalTime))
         table.add("frames written", "\(r.frames)")
         guard let s = r.simulation else { return table.render() }
+        let requested = setup.configuration.time.scheme
+        table.add("time scheme", requested == setup.scheme ? setup.scheme : "\(setup.scheme) (\(requested))")
         table.add("steps (rejected)", "\(s.steps) (\(s.rejectedSteps))")
         table.add("step size min / max", "\(fmt(s.smallestStep)) / \(fmt(s.largestStep))")
         table.add("wall time", TerminalProgress.duration(s.wallTime))

@@ -1,4 +1,5 @@
 import Foundation
+import CMemory
 
 /// Resident memory of this process from /proc (Linux): the current size and the high-water mark, which
 /// can be reset so that each benchmark case reports its own peak.
@@ -13,6 +14,12 @@ enum MemoryUsage {
         }
         guard let rss = field("VmRSS"), let hwm = field("VmHWM") else { return nil }
         return (rss, hwm)
+    }
+
+    /// Serves every allocation above 1 MiB by its own mapping, returned to the system when freed; glibc
+    /// would otherwise raise that threshold after the first large free and keep freed fields resident.
+    static func returnLargeBlocksToTheSystem() {
+        _ = _sgdfp_set_mmap_threshold(1 << 20)
     }
 
     /// Sets the high-water mark back to the current size (writes 5 to /proc/self/clear_refs).

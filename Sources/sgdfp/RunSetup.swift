@@ -14,6 +14,8 @@ struct RunSetup {
     }
 
     let configuration: RunConfiguration
+    /// The time scheme, with "auto" resolved.
+    let scheme: String
     let sde: LangevinSDE
     let dynamics: LinearDynamics
     let start: Start
@@ -26,6 +28,8 @@ struct RunSetup {
     /// noise) sit higher; an under-resolved grid rings at the 1e-4 level everywhere, and then only
     /// gross spreading is worth stopping for.
     let boundaryTolerance: Double
+    /// Sub-step bound of the exact transport, from the grid's resolution of the exact law.
+    let substepNorm: Double
 
     /// Laws whose tails decay like powers (state-dependent noise) need a wider box than 7σ.
     static func planner(for sde: LangevinSDE) -> GridPlanner {
@@ -37,11 +41,14 @@ struct RunSetup {
     static func build(_ config: RunConfiguration) throws -> RunSetup {
         let sde = try makeSDE(config)
         let dynamics = LinearDynamics(sde)
+        let scheme = try TimeSteppers.entry(TimeSteppers.resolve(config.time.scheme, for: dynamics))
+        if let reason = scheme.unavailability(for: dynamics) { throw SimulationError.schemeNotApplicable(scheme: scheme.name, reason: reason) }
         let d = sde.parameterDimension, n = 2 * d
         let names = PhaseSpaceGrid.axisNames(parameterDimension: d)
         let planner = planner(for: sde)
         var warnings: [String] = []
         var boundaryTolerance = sde.noise.isStateDependent ? 1e-6 : 1e-7
+        var substepNorm = LinearTransport.defaultSubstepNorm
 
         var start: Start
         var startTime = 0.0
@@ -97,7 +104,9 @@ struct RunSetup {
                 grid = try PhaseSpaceGrid(points: points, halfWidths: w)
             }
             try planner.checkInitialResolution(solution.envelopes(times: [0]), grid: grid)
-            for r in planner.resolution(envelopes, grid: grid) where r.ratio < planner.pointsPerConditionalDeviation {
+            let resolution = planner.resolution(envelopes, grid: grid)
+            substepNorm = LinearTransport.substepNorm(forResolution: resolution.map(\.ratio).min() ?? .infinity)
+            for r in resolution where r.ratio < planner.pointsPerConditionalDeviation {
                 boundaryTolerance = 1e-3
                 warnings.append(String(format: "At t = %.3g the density is narrower than the grid resolves along %@ (%.2g spacings per conditional standard deviation); expect spectral ringing, or use more [grid] points.", r.time, r.axis, r.ratio))
             }
@@ -105,8 +114,6 @@ struct RunSetup {
             exact = solution
         }
         // Working set of the chosen scheme, the driver, and the initial and exact density fields.
-        let scheme = try TimeSteppers.entry(config.time.scheme)
-        if let reason = scheme.unavailability(for: dynamics) { throw SimulationError.schemeNotApplicable(scheme: scheme.name, reason: reason) }
         try grid.checkMemory(bytes: scheme.memoryEstimate(grid: grid, dynamics: dynamics))
         let full: Bool
         switch config.output.fullDensity {
@@ -117,9 +124,9 @@ struct RunSetup {
         if d == 1 && config.output.fullDensity == .off {
             warnings.append("[output] full_density = false is ignored for one parameter: the 2-D density is the output.")
         }
-        return RunSetup(configuration: config, sde: sde, dynamics: dynamics, start: start, startTime: startTime,
+        return RunSetup(configuration: config, scheme: scheme.name, sde: sde, dynamics: dynamics, start: start, startTime: startTime,
                         exact: exact, grid: grid, writeFullDensity: full, warnings: warnings,
-                        boundaryTolerance: boundaryTolerance)
+                        boundaryTolerance: boundaryTolerance, substepNorm: substepNorm)
     }
 
     static func makeSDE(_ c: RunConfiguration) throws -> LangevinSDE {

@@ -37,7 +37,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Stop time, in units of t = η·step ([time] stop; default 10).") var stop: Double?
     @Option(help: "Output interval, in units of t ([time] output_every; default 0.5).") var outputEvery: Double?
     @Option(help: "Relative L² error per step of adaptive schemes ([time] tolerance; default 1e-8).") var tolerance: Double?
-    @Option(help: "Time scheme: \(TimeSteppers.names.joined(separator: ", ")) ([time] scheme; default lawson-dp54).") var scheme: String?
+    @Option(help: "Time scheme: \(TimeSteppers.choices.joined(separator: ", ")) ([time] scheme; default auto: exact for constant noise, exact-strang for loss-hessian).") var scheme: String?
     @Option(help: "Fixed step, in units of t, for fixed-step schemes ([time] step; no default).") var step: Double?
     @Option(help: "FFTW threads ([grid] threads; default 1).") var threads: Int?
     @Option(help: "FFTW planning effort: estimate, measure or patient; plans are cached as wisdom.")
@@ -86,8 +86,8 @@ struct SolveCommand: ParsableCommand {
             throw SetupError("--planning must be estimate, measure or patient (got '\(planning)').")
         }
         let config = try loadConfiguration()
-        guard TimeSteppers.names.contains(config.time.scheme) else {
-            throw SimulationError.unknownScheme(config.time.scheme, known: TimeSteppers.names)
+        guard TimeSteppers.choices.contains(config.time.scheme) else {
+            throw SimulationError.unknownScheme(config.time.scheme, known: TimeSteppers.choices)
         }
         let setup = try RunSetup.build(config)
         if !quiet {

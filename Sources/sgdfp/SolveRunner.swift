@@ -57,7 +57,8 @@ struct SolveRunner {
             }
         }()
         if let wisdomPath { FFTWRuntime.importWisdom(from: wisdomPath) }
-        let stepper = try TimeSteppers.make(config.time.scheme, dynamics: setup.dynamics, grid: grid, effort: effort)
+        let stepper = try TimeSteppers.make(setup.scheme, dynamics: setup.dynamics, grid: grid, effort: effort,
+                                            substepNorm: setup.substepNorm)
         if let wisdomPath { FFTWRuntime.exportWisdom(to: wisdomPath) }
         let x0 = setup.dynamics.stationaryPoint
 
@@ -126,6 +127,7 @@ struct SolveRunner {
             "steps": .int(summary.steps),
             "rejected_steps": .int(summary.rejectedSteps),
             "wall_time_seconds": .double(summary.wallTime),
+            "solver_time_seconds": .double(summary.solverTime),
             "final_mass_error": .double(summary.finalMassError),
             "minimum_density": .double(summary.minimumDensity),
             "largest_negative_mass": .double(summary.largestNegativeMass),
@@ -158,7 +160,7 @@ struct SolveRunner {
             "history": .text("\(iso) \(commandLine)"),
             "configuration": .text(setup.configuration.renderTOML()),
             "fftw_version": .text(FFTWRuntime.version),
-            "time_scheme": .text(setup.configuration.time.scheme),
+            "time_scheme": .text(setup.scheme),
             "stationary_point": .doubles(setup.dynamics.stationaryPoint),
             "time_convention": .text("continuous time t = learning_rate * step; velocity v = -momentum_buffer"),
             "parameter_dimension": .int(sde.parameterDimension),

@@ -28,4 +28,19 @@ struct LongOracleTests {
         print("mixture 48^4: L1 \(r.l1Errors) mean \(r.meanErrors) cov \(r.covarianceErrors) \(r.summary!)")
         #expect(r.worstL1 <= 1e-7 && r.worstMean <= 1e-8 && r.worstCovariance <= 1e-8)
     }
+
+    /// The exact propagator from the same starts, one step per quarter unit of time. Over t ≤ 0.5 its
+    /// spatial error is as small as the adaptive scheme's above (measured: P3 2e-11, P4 1.6e-9); P3 stays
+    /// below 1e-9 up to t = 5. P4's error grows after t ≈ 0.5 (5e-5 by t = 5 on this grid), which is
+    /// reported, not asserted.
+    @Test(arguments: [ParameterSet.p3, .p4])
+    func exactPropagatorAt48ToFive(_ set: ParameterSet) throws {
+        let sde = set.sde
+        let start = gaussianStart(sde, offset: [0.15, -0.1, 0.3, 0], variances: [0.05, 0.05, 1.2, 0.8])
+        let r = try compareWithExact(sde, initial: start, points: 48, stop: 5, every: 0.25, scheme: "exact")
+        print("\(set) 48^4 exact: L1 \(r.l1Errors) \(r.summary!)")
+        #expect(r.l1Errors.prefix(3).allSatisfy { $0 <= 1e-8 }, "L1 \(r.l1Errors)")
+        if set == .p3 { #expect(r.worstL1 <= 1e-9, "L1 \(r.l1Errors)") }
+        #expect(r.summary!.finalMassError <= 1e-11, "mass \(r.summary!.finalMassError)")
+    }
 }

@@ -15,7 +15,7 @@ struct DefaultsTests {
         #expect(c.initial.covariance == [[0.1, 0.0], [0.0, 1.0]])
         #expect(c.initial.weights == nil && c.initial.means == nil && c.initial.covariances == nil && c.initial.file == nil)
         #expect(c.grid == GridSection(points: [128], box: .auto, threads: 1, wisdom: .defaultLocation))
-        #expect(c.time == TimeSection(stop: 10.0, outputEvery: 0.5, tolerance: 1e-8, scheme: "lawson-dp54", step: nil))
+        #expect(c.time == TimeSection(stop: 10.0, outputEvery: 0.5, tolerance: 1e-8, scheme: "auto", step: nil))
         #expect(c.output == OutputSection(path: "sgdfp-example.h5", fullDensity: .auto))
         #expect(c.parameterDimension == 1)
         #expect(c.phaseDimension == 2)

@@ -8,7 +8,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try SGDFPBinary.run(["solve", "--points", "64", "--stop", "1", "--planning", "estimate"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
-        for fragment in ["mass m = 0.095", "underdamped", "theta", "L¹ error vs exact", "wrote sgdfp-example.h5"] {
+        for fragment in ["mass m = 0.095", "underdamped", "theta", "L¹ error vs exact", "exact (auto)", "wrote sgdfp-example.h5"] {
             #expect(r.stdout.contains(fragment), "missing '\(fragment)' in:\n\(r.stdout)")
         }
         let file = try NetCDFReader(path: dir.appendingPathComponent("sgdfp-example.h5").path)

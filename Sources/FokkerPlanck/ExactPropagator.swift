@@ -57,8 +57,6 @@ public final class ExactPropagator: TimeStepper, DensityRepresentation {
     public func reset() {}
     public func prepare(outputInterval: Double) { _ = flow.substeps(for: outputInterval) }
 
-    /// Sub-steps used for an interval τ.
-    public func substeps(for step: Double) -> Int { flow.substeps(for: step) }
 
     public func attempt(_ state: AlignedBuffer, step: Double, tolerance: Double) -> StepAttempt {
         flow.apply(to: state, time: step)

@@ -65,11 +65,6 @@ public final class LinearTransport {
         for (pass, tables) in plan.passes { pass.apply(state, into: state, tables: tables) }
     }
 
-    /// The whole interval of `plan`, in place.
-    func apply(_ plan: Plan, to state: AlignedBuffer) {
-        for _ in 0..<plan.substeps { applySubstep(plan, to: state) }
-    }
-
     /// Bytes held: per-line phases of every axis's tables and per-core scratch (small beside a field).
     static func memoryEstimate(grid: PhaseSpaceGrid, plans: Int) -> Double {
         grid.shape.reduce(0.0) { $0 + Double(grid.pointCount / $1) } * 16 * Double(plans)

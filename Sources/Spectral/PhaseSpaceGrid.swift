@@ -68,10 +68,6 @@ public struct PhaseSpaceGrid: Sendable, Equatable {
     public var bytesPerFieldPair: Double { Double(pointCount) * 8 + Double(mixedCount) * 16 }
 
     /// Refuses, before anything is allocated, a grid whose working set does not fit in memory.
-    public func checkMemory(fieldPairs: Int) throws(GridError) {
-        try checkMemory(bytes: bytesPerFieldPair * Double(fieldPairs))
-    }
-
     /// Refuses a run that needs more than 80 % of physical memory.
     public func checkMemory(bytes need: Double) throws(GridError) {
         let have = Double(ProcessInfo.processInfo.physicalMemory) * 0.8

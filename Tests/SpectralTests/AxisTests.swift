@@ -45,8 +45,8 @@ import Testing
 
     @Test func refusesGridsLargerThanMemoryBeforeAllocating() throws {
         let g = try PhaseSpaceGrid(points: [1024, 1024, 1024, 1024], halfWidths: [1, 1, 1, 1])
-        #expect(throws: GridError.self) { try g.checkMemory(fieldPairs: 10) }
+        #expect(throws: GridError.self) { try g.checkMemory(bytes: g.bytesPerFieldPair * 10) }
         let small = try PhaseSpaceGrid(points: [16, 16], halfWidths: [1, 1])
-        try small.checkMemory(fieldPairs: 10)
+        try small.checkMemory(bytes: small.bytesPerFieldPair * 10)
     }
 }

@@ -22,19 +22,16 @@ public final class ExactPropagator: TimeStepper, DensityRepresentation {
     public var representation: any DensityRepresentation { self }
     public private(set) var lastDiagnostics = StepDiagnostics()
     public private(set) var evaluations = 0
-    /// Largest sub-step, as ‖S⁻¹AS‖∞·τ: the fraction of the box a sub-step may move the density.
-    public let maxSubstepNorm: Double
 
     private let flow: ExactLinearFlow
 
-    public init(name: String = "exact", dynamics: LinearDynamics, grid: PhaseSpaceGrid, maxSubstepNorm: Double = 0.5,
+    public init(name: String = "exact", dynamics: LinearDynamics, grid: PhaseSpaceGrid, maxSubstepNorm: Double = LinearTransport.defaultSubstepNorm,
                 effort: PlanningEffort = .measure) {
         precondition(dynamics.hasConstantDiffusion, "the exact propagator needs constant noise")
         precondition(grid.parameterDimension == dynamics.parameterDimension)
         self.name = name
         self.dynamics = dynamics
         self.grid = grid
-        self.maxSubstepNorm = maxSubstepNorm
         let n = dynamics.phaseDimension, d = dynamics.parameterDimension
         flow = ExactLinearFlow(grid: grid, drift: Matrix(rows: n, cols: n, elements: dynamics.driftMatrix),
                                velocityDiffusion: dynamics.velocityDiffusion(Array(dynamics.stationaryPoint[0..<d])),

@@ -33,7 +33,7 @@ public final class StrangSplitting: TimeStepper, DensityRepresentation {
     private let halves: AlignedBuffer
     private static let planCache = 3
 
-    public init(name: String = "exact-strang", dynamics: LinearDynamics, grid: PhaseSpaceGrid, maxSubstepNorm: Double = 0.5,
+    public init(name: String = "exact-strang", dynamics: LinearDynamics, grid: PhaseSpaceGrid, maxSubstepNorm: Double = LinearTransport.defaultSubstepNorm,
                 effort: PlanningEffort = .measure) {
         precondition(grid.parameterDimension == dynamics.parameterDimension)
         self.name = name

@@ -55,6 +55,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case singularMatrix(size: Int)
     /// A matrix passed to a Cholesky factorisation is not positive definite.
     case notPositiveDefinite(size: Int)
+    /// The stationary law exists but has no density: some direction receives no noise (covariance
+    /// eigenvalue at round-off level of zero), as along a flat direction of the loss with weight decay.
+    case degenerateStationaryLaw(direction: [Double])
 
     /// One sentence: what is wrong and which run-file key to change.
     public var description: String {
@@ -125,6 +128,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
         case .singularMatrix(let n):
             return "A \(n)×\(n) linear system is singular to working precision; "
                 + "make sure [loss] hessian plus [sgd] weight_decay leaves no direction without curvature."
+        case .degenerateStationaryLaw(let u):
+            return "No noise reaches the phase-space direction (\(u.map(fmt).joined(separator: ", "))), so the stationary law "
+                + "collapses onto a lower-dimensional set and has no density on a grid; give [noise] full rank along it "
+                + "(for example [noise] model = \"isotropic\") or study that direction with sgdfp solve."
         case .notPositiveDefinite(let n):
             return "A \(n)×\(n) matrix that must be positive definite is not; "
                 + "pass a symmetric positive-definite matrix (for example a covariance with no zero-variance direction)."

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The exact stationary objects of the linear model with constant noise (physics.md §6): the Gaussian
+/// law N(x*, P), the modified-loss precision U = P⁻¹, the circulation matrix Q = AP − D, and the
+/// integrals of the stationary current J_ss = −QU(x − x*)p_ss that the current module measures on a grid.
+public struct StationaryTheory: Sendable {
+    /// N(x*, P) with AP + PAᵀ = 2D.
+    public let law: Gaussian
+    /// U = P⁻¹: Φ = −log p_ss = ½(x − x*)ᵀU(x − x*) + const.
+    public let precision: Matrix
+    /// Q = AP − D, antisymmetric; equals ∫(x − x*)J_ssᵀ dx.
+    public let circulation: Matrix
+    /// (P_θθ)⁻¹: the precision of the θ-marginal, ≠ U_θθ when P_θv ≠ 0 (physics.md §6.4).
+    public let thetaMarginalPrecision: Matrix
+    /// Entropy production with momentum parity, e_p = tr(D_vv⁻¹ M P Mᵀ) with the irreversible velocity
+    /// current J_irr,v = M(x − x*)p; nil when D_vv is singular (then e_p is not finite unless J_irr = 0).
+    public let entropyProduction: Double?
+    /// ∫|J_ss|²/p_ss dx = tr(Q U Qᵀ).
+    public let currentSquaredIntegral: Double
+    /// Per eigenmode (u_i, h_i) of H: ∫(a J_b − b J_a) dx in the plane a = u_iᵀ(θ − μ_λ), b = u_iᵀv;
+    /// negative means clockwise with θ horizontal and v vertical.
+    public let eigenPlaneCirculations: [Double]
+    /// For d = 2: ∫(θ̃₁J_θ₂ − θ̃₂J_θ₁) dx = 2(Q_θθ)₁₂, nonzero only without detailed balance.
+    public let thetaPlaneCirculation: Double?
+    /// ω_i = √((h_i + λ)/m): the angular frequency of the current in eigen-plane i.
+    public let rotationFrequencies: [Double]
+
+    /// Throws for state-dependent noise (no Gaussian law), for a free direction (no stationary law), and
+    /// for a degenerate law (a direction that no noise reaches, such as a flat direction with weight decay).
+    public init(_ sde: LangevinSDE) throws(ModelError) {
+        let p = try GaussianTheory.stationaryCovariance(sde)
+        let eigen = p.symmetricEigen()
+        let largest = eigen.values.last ?? 0
+        if let smallest = eigen.values.first, smallest <= 1e-12 * largest {
+            throw ModelError.degenerateStationaryLaw(direction: eigen.vectors.column(0))
+        }
+        let d = sde.parameterDimension, n = 2 * d
+        let u = try p.inverse().symmetrized
+        let q = GaussianTheory.circulation(sde, covariance: p)
+        law = Gaussian(mean: sde.stationaryPoint, covariance: p)
+        precision = u
+        circulation = q
+        thetaMarginalPrecision = try p.block(rows: 0..<d, cols: 0..<d).inverse().symmetrized
+        currentSquaredIntegral = (q * u * q.transposed).trace
+
+        // J_irr,v = (−A_vv v + D_vv (U x)_v) p = M x p with M = [D_vv U_vθ, −A_vv + D_vv U_vv].
+        let dvv = sde.constantVelocityDiffusion!
+        let dEigen = dvv.symmetricEigen()
+        if let lo = dEigen.values.first, let hi = dEigen.values.last, lo > 1e-12 * hi, let dInverse = try? dvv.inverse() {
+            let a = sde.driftMatrix
+            let left = dvv * u.block(rows: d..<n, cols: 0..<d)
+            let right = dvv * u.block(rows: d..<n, cols: d..<n) - a.block(rows: d..<n, cols: d..<n)
+            let m = Matrix.block([[left, right]])
+            entropyProduction = (dInverse * m * p * m.transposed).trace
+        } else {
+            entropyProduction = nil
+        }
+
+        let qThetaV = q.block(rows: 0..<d, cols: d..<n), qVTheta = q.block(rows: d..<n, cols: 0..<d)
+        let antisymmetric = qThetaV - qVTheta
+        eigenPlaneCirculations = sde.modes.map { dot($0.direction, antisymmetric * $0.direction) }
+        thetaPlaneCirculation = d == 2 ? q[0, 1] - q[1, 0] : nil
+        rotationFrequencies = sde.modes.map(\.omega)
+    }
+}
+
+extension LangevinSDE {
+    /// Whether H_λ and the noise covariance commute, the condition for detailed balance with momentum
+    /// parity (physics.md §6.6); nil for state-dependent noise, where the condition does not apply.
+    public var noiseCommutesWithHessian: Bool? {
+        guard let dvv = constantVelocityDiffusion else { return nil }
+        let h = regularizedHessian
+        let commutator = h * dvv - dvv * h
+        return commutator.maxAbs <= 1e-12 * max(h.maxAbs * dvv.maxAbs, .leastNormalMagnitude)
+    }
+
+    /// The single temperature T of p_ss ∝ exp(−[L_λ(θ) + ½m|v|²]/T), which exists iff the minibatch noise
+    /// C_S Σ is a multiple s·I of the identity (physics.md §6.3): T = η C_S s/(2(1−β)). Nil otherwise,
+    /// and for state-dependent or vanishing noise.
+    public var gibbsTemperature: Double? {
+        guard !noise.isStateDependent else { return nil }
+        let sigma = noise.covariance(at: regularizedMinimum, loss: loss)
+        let d = Double(parameterDimension)
+        let s = sigma.trace / d
+        guard s > 0, (sigma - s * Matrix.identity(parameterDimension)).maxAbs <= 1e-12 * sigma.maxAbs else { return nil }
+        return hyperparameters.learningRate * hyperparameters.batchNoiseFactor * s / (2 * hyperparameters.friction)
+    }
+
+    /// The velocity temperature T_v = C_S σ²/(1−β²) of the paper's noise Σ = σ²H, in which the stationary
+    /// law is p_ss ∝ exp(−Ψ/T_v) (physics.md §6.4); nil for other noise models, σ² = 0 or singular H.
+    public var modifiedLossTemperature: Double? {
+        guard case .hessian(let scale) = noise, scale > 0, modes.allSatisfy({ $0.curvature > 0 }) else { return nil }
+        let beta = hyperparameters.momentum
+        return hyperparameters.batchNoiseFactor * scale / (1 - beta * beta)
+    }
+
+    /// The Hessian of the modified loss Ψ(θ, v) = (1/m)·½θ̃ᵀ(I + λH⁻¹)θ̃ + ½vᵀH⁻¹v (physics.md §6.4),
+    /// as an n×n matrix over centred phase space; nil whenever `modifiedLossTemperature` is nil.
+    public var modifiedLossHessian: Matrix? {
+        guard modifiedLossTemperature != nil, let hInverse = try? loss.hessian.inverse() else { return nil }
+        let d = parameterDimension
+        let theta = (Matrix.identity(d) + hyperparameters.weightDecay * hInverse) / mass
+        return Matrix.block([[theta.symmetrized, .zeros(d, d)], [.zeros(d, d), hInverse.symmetrized]])
+    }
+
+    /// The reference temperature κ_ref = η C_S tr(Σ)/(2d(1−β)) that turns the dimensionless Φ into a loss
+    /// (physics.md §6.4), with Σ at the regularised minimum; nil when it vanishes.
+    public var referenceTemperature: Double? {
+        let sigma = noise.covariance(at: regularizedMinimum, loss: loss)
+        let kappa = hyperparameters.learningRate * hyperparameters.batchNoiseFactor * sigma.trace
+            / (2 * Double(parameterDimension) * hyperparameters.friction)
+        return kappa > 0 ? kappa : nil
+    }
+}

@@ -11,6 +11,10 @@ let package = Package(
         .library(name: "FokkerPlanck", targets: ["FokkerPlanck"]),
         .library(name: "PhaseSpaceIO", targets: ["PhaseSpaceIO"]),
         .library(name: "RunConfiguration", targets: ["RunConfiguration"]),
+        .library(name: "StationaryDistribution", targets: ["StationaryDistribution"]),
+        .library(name: "ModifiedLoss", targets: ["ModifiedLoss"]),
+        .library(name: "ProbabilityCurrent", targets: ["ProbabilityCurrent"]),
+        .library(name: "Validation", targets: ["Validation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,20 +27,29 @@ let package = Package(
         .target(name: "Spectral", dependencies: ["CFFTW"]),
         .target(name: "LangevinModel"),
         .target(name: "FokkerPlanck", dependencies: ["Spectral", "LangevinModel"]),
+        .target(name: "StationaryDistribution", dependencies: ["FokkerPlanck", "Spectral", "LangevinModel"]),
+        .target(name: "ModifiedLoss", dependencies: ["Spectral", "LangevinModel"]),
+        .target(name: "ProbabilityCurrent", dependencies: ["Spectral", "LangevinModel"]),
+        .target(name: "Validation", dependencies: ["LangevinModel", "Spectral", "ModifiedLoss", "ProbabilityCurrent"]),
         .target(name: "PhaseSpaceIO", dependencies: ["CHDF5"]),
         .target(name: "RunConfiguration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(
             name: "sgdfp",
             dependencies: [
-                "Spectral", "LangevinModel", "FokkerPlanck", "PhaseSpaceIO", "RunConfiguration", "CMemory",
+                "Spectral", "LangevinModel", "FokkerPlanck", "StationaryDistribution", "ModifiedLoss", "ProbabilityCurrent",
+                "Validation", "PhaseSpaceIO", "RunConfiguration", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
         .testTarget(name: "LangevinModelTests", dependencies: ["LangevinModel"]),
         .testTarget(name: "FokkerPlanckTests", dependencies: ["FokkerPlanck", "Spectral", "LangevinModel"]),
+        .testTarget(name: "StationaryDistributionTests", dependencies: ["StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
+        .testTarget(name: "ModifiedLossTests", dependencies: ["ModifiedLoss", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
+        .testTarget(name: "ProbabilityCurrentTests", dependencies: ["ProbabilityCurrent", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "ModifiedLoss", "ProbabilityCurrent", "Spectral", "LangevinModel"]),
         .testTarget(name: "PhaseSpaceIOTests", dependencies: ["PhaseSpaceIO"]),
         .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration"]),
-        .testTarget(name: "sgdfpTests", dependencies: ["PhaseSpaceIO", "RunConfiguration"]),
+        .testTarget(name: "sgdfpTests", dependencies: ["PhaseSpaceIO", "RunConfiguration", "Validation"]),
     ]
 )

@@ -151,6 +151,32 @@ public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Senda
         }
     }
 
+    /// k = L y, the whole right-hand side (transport plus velocity diffusion) for the mixed state y.
+    public func apply(_ y: AlignedBuffer, into k: AlignedBuffer) {
+        explicitTerms(y, into: k)
+        let nS = grid.velocitySpectralCount
+        let perTheta = diffusionDependsOnTheta
+        let yp = y.pointer, kp = k.pointer
+        diffusionSymbol.withUnsafeBufferPointer { sym in
+            for it in 0..<grid.parameterPointCount {
+                let base = it * nS
+                for j in 0..<nS {
+                    let s = sym[perTheta ? base + j : j]
+                    kp[2 * (base + j)] += s * yp[2 * (base + j)]
+                    kp[2 * (base + j) + 1] += s * yp[2 * (base + j) + 1]
+                }
+            }
+        }
+    }
+
+    /// ‖L p‖₂/‖p‖₂ for a real density p: how far p is from stationary on this grid, per unit time.
+    public func relativeResidual(ofDensity p: AlignedBuffer) -> Double {
+        let y = makeState(), k = makeState()
+        toMixed(p, into: y)
+        apply(y, into: k)
+        return (squaredNorm(k) / max(squaredNorm(y), .leastNormalMagnitude)).squareRoot()
+    }
+
     /// flux = (A x)_row · density.
     private func fillFlux(row: Int) {
         let nV = grid.velocityPointCount

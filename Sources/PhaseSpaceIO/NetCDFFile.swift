@@ -6,8 +6,8 @@ import Foundation
 /// attributes, and link and attribute creation order tracked as netCDF does. xarray (h5netcdf and
 /// netcdf4 engines), netCDF's `ncdump`, h5py and ParaView open the files with their coordinates.
 ///
-/// Define dimensions first, then variables over them, then write. Not thread-safe: use one instance
-/// from one task at a time.
+/// Define dimensions first, then variables over them, then write; `openForAppending` adds to an existing
+/// file. Not thread-safe: use one instance from one task at a time.
 public final class NetCDFFile {
     /// The name of the unlimited record dimension.
     public static let timeDimension = "time"
@@ -22,15 +22,17 @@ public final class NetCDFFile {
         var isTimeDependent: Bool { dimensions.first == NetCDFFile.timeDimension }
     }
 
-    /// The path the file was created at.
+    /// The path the file was created or opened at.
     public let path: String
     private var fileID: hid_t
     private var variables: [String: Variable] = [:]
     private var variableOrder: [String] = []
     private var dimensionOrder: [String] = []
     private var timeCount = 0
+    /// The `_Netcdf4Dimid` of the next dimension; netCDF needs these unique across the whole file.
+    var nextDimensionID: Int32 = 0
 
-    private init(path: String, fileID: hid_t) {
+    init(path: String, fileID: hid_t) {
         self.path = path
         self.fileID = fileID
     }
@@ -64,6 +66,9 @@ public final class NetCDFFile {
         }
         return NetCDFFile(path: path, fileID: id)
     }
+
+    /// The version of the HDF5 library files are written with.
+    public static var hdf5Version: String { H5.libraryVersion }
 
     // MARK: Attributes
 
@@ -328,7 +333,7 @@ public final class NetCDFFile {
     /// Marks a 1-D dataset as the dimension scale of the same name, numbered as netCDF numbers them.
     private func makeScale(_ id: hid_t, name: String) throws {
         try H5.check(H5DSset_scale(id, name), "Making \(name) a dimension scale")
-        var dimensionID = Int32(dimensionOrder.count)
+        var dimensionID = nextDimensionID
         let space = try H5.dataspace([])
         defer { H5Sclose(space) }
         let attribute = try H5.check(H5Acreate2(id, "_Netcdf4Dimid", H5.fileInt32, space, H5.defaultList, H5.defaultList),
@@ -336,6 +341,16 @@ public final class NetCDFFile {
         defer { H5Aclose(attribute) }
         try H5.check(H5Awrite(attribute, H5.nativeInt32, &dimensionID), "Numbering dimension \(name)")
         dimensionOrder.append(name)
+        nextDimensionID += 1
+    }
+
+    /// Takes over a dataset already in the file (see `openForAppending`), so that attributes can be set on
+    /// it and, when it is a dimension scale, new variables can use it as a dimension; its data stays as it is.
+    func registerExisting(_ name: String, id: hid_t, dimensions: [String], shape: [Int], isDimension: Bool) {
+        variables[name] = Variable(id: id, dimensions: dimensions, shape: shape)
+        variableOrder.append(name)
+        if isDimension { dimensionOrder.append(name) }
+        if name == Self.timeDimension, let records = shape.first { timeCount = records }
     }
 
     private func writeSlab(_ name: String, index: Int, values: UnsafeBufferPointer<Double>) throws {
@@ -371,7 +386,7 @@ public final class NetCDFFile {
         }
     }
 
-    static func orderedNames<S: Sequence>(_ names: S) -> [String] where S.Element == String {
+    public static func orderedNames<S: Sequence>(_ names: S) -> [String] where S.Element == String {
         let first = ["Conventions", "title", "institution", "source", "history", "references", "comment",
                      "standard_name", "long_name", "units", "axis", "positive", "calendar"]
         let all = Set(names)

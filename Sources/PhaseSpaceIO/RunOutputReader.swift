@@ -32,3 +32,42 @@ public struct RunOutputReader {
         return (axes, times[records - 1], try reader.readRecord(RunVariable.density, index: records - 1))
     }
 }
+
+extension RunOutputReader {
+    /// One frame of a run file: the axes, the record nearest to `time` (the last when nil), its full
+    /// density, the run's configuration text and the file's variable names. Throws a one-sentence error
+    /// for files that are not sgdfp solve outputs or were written without the full density.
+    public static func frame(path: String, time: Double?) throws
+        -> (axes: [PhaseSpaceAxis], time: Double, density: [Double], configuration: String?, variables: [String]) {
+        let reader = try NetCDFReader(path: path)
+        defer { reader.close() }
+        let candidates = [["theta", "v"], ["theta1", "theta2", "v1", "v2"]]
+        let source = try reader.attribute("source")?.text ?? ""
+        guard source.hasPrefix("sgdfp"), reader.hasVariable(RunVariable.time),
+              let axisNames = candidates.first(where: { $0.allSatisfy(reader.hasVariable) }) else {
+            throw PhaseSpaceIOError(.notRunFile, "File \(path) is not an sgdfp solve output (it lacks the source attribute \"sgdfp …\", time or the phase-space coordinates); pass a file written by sgdfp solve.")
+        }
+        guard reader.hasVariable(RunVariable.density) else {
+            throw PhaseSpaceIOError(.notRunFile, "Run file \(path) was written without the full density; rerun it with [output] full_density = true.")
+        }
+        let times = try reader.read(RunVariable.time)
+        let records = min(times.count, try reader.shape(of: RunVariable.density)[0])
+        guard records > 0 else {
+            throw PhaseSpaceIOError(.notRunFile, "Run file \(path) has no time records; rerun it so that it writes at least one frame.")
+        }
+        var index = records - 1
+        if let t = time {
+            index = (0..<records).min { abs(times[$0] - t) < abs(times[$1] - t) }!
+            let spacing = records > 1 ? (times[records - 1] - times[0]) / Double(records - 1) : 0
+            guard abs(times[index] - t) <= max(0.5 * spacing, 1e-9 * max(1, abs(t))) else {
+                throw PhaseSpaceIOError(.invalidArgument, String(format: "Run file %@ has frames from t = %.6g to %.6g; pass a --time in that range.", path, times[0], times[records - 1]))
+            }
+        }
+        let axes = try axisNames.map { name in
+            PhaseSpaceAxis(name: name, longName: try reader.attribute("long_name", of: name)?.text ?? "",
+                           units: try reader.attribute("units", of: name)?.text ?? "1", values: try reader.read(name))
+        }
+        return (axes, times[index], try reader.readRecord(RunVariable.density, index: index),
+                try reader.attribute("configuration")?.text, reader.variableNames)
+    }
+}

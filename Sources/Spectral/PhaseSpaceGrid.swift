@@ -64,6 +64,16 @@ public struct PhaseSpaceGrid: Sendable, Equatable {
         return -a.halfWidth + Double(i) * a.spacing
     }
 
+    /// Centred coordinates of every point of the product of `axes`, row-major (last axis fastest).
+    public static func points(of axes: [Axis]) -> [[Double]] {
+        let coords = axes.map(\.coordinates)
+        var index = GridIndex(shape: axes.map(\.points))
+        return (0..<axes.map(\.points).reduce(1, *)).map { _ in
+            defer { index.advance() }
+            return index.values.enumerated().map { coords[$0.offset][$0.element] }
+        }
+    }
+
     /// Bytes one real field plus one mixed (complex) field occupy.
     public var bytesPerFieldPair: Double { Double(pointCount) * 8 + Double(mixedCount) * 16 }
 

@@ -80,6 +80,28 @@ public enum Quadrature {
         return result
     }
 
+    /// The 2-D marginal ∫ f over the axes other than `axes` (a < b), row-major with b fastest.
+    public static func pairMarginal(of field: UnsafeBufferPointer<Double>, on grid: PhaseSpaceGrid, axes: (Int, Int)) -> [Double] {
+        let (a, b) = axes
+        let shape = grid.shape, strides = grid.strides
+        var sums = [Double](repeating: 0, count: shape[a] * shape[b])
+        for i in 0..<field.count {
+            sums[((i / strides[a]) % shape[a]) * shape[b] + (i / strides[b]) % shape[b]] += field[i]
+        }
+        let weight = grid.cellVolume / (grid.axes[a].spacing * grid.axes[b].spacing)
+        return sums.map { $0 * weight }
+    }
+
+    /// The marginal ∫ p dv over the velocity axes, on the θ grid (row-major).
+    public static func parameterMarginal(of density: UnsafeBufferPointer<Double>, on grid: PhaseSpaceGrid) -> [Double] {
+        let nV = grid.velocityPointCount
+        return (0..<grid.parameterPointCount).map { it in
+            var s = 0.0
+            for j in 0..<nV { s += density[it * nV + j] }
+            return s * grid.velocityCellVolume
+        }
+    }
+
     /// L¹ distance ∫|p − q| between two densities on the grid.
     public static func l1Distance(_ p: UnsafeBufferPointer<Double>, _ q: UnsafeBufferPointer<Double>, on grid: PhaseSpaceGrid) -> Double {
         precondition(p.count == q.count)

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import RunConfiguration
+import Spectral
+
+/// The run file and the options every analysis command shares with it.
+struct RunFileOptions: ParsableArguments {
+    @Argument(help: "Run file (.toml or .json). Without one, the built-in example runs.")
+    var runFile: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override one run-file key (repeatable).", valueName: "section.key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Grid points per axis, even ([grid] points).") var points: Int?
+
+    @Option(help: "FFTW planning effort: estimate, measure or patient.")
+    var planning: String = "estimate"
+
+    @Flag(name: .shortAndLong, help: "Print only warnings and errors.") var quiet = false
+
+    func configuration() throws -> RunConfiguration {
+        var config = try runFile.map { try RunConfiguration.load(path: $0) } ?? .builtInExample
+        var pairs: [(String, String)] = []
+        if let x = points { pairs.append(("grid.points", "\(x)")) }
+        for item in overrides {
+            guard let eq = item.firstIndex(of: "=") else {
+                throw SetupError("--set needs SECTION.KEY=VALUE, as in --set sgd.learning_rate=0.05 (got '\(item)').")
+            }
+            pairs.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
+        }
+        for (key, value) in pairs { try config.apply(override: key, value: value) }
+        return try config.validated()
+    }
+
+    func effort() throws -> PlanningEffort {
+        guard let effort = PlanningEffort(rawValue: planning) else {
+            throw SetupError("--planning must be estimate, measure or patient (got '\(planning)').")
+        }
+        return effort
+    }
+}
+
+/// Runs a command body, printing errors as one line on stderr with exit status 1 (2 is argument errors).
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        writeError("sgdfp: error: \(error)")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import LangevinModel
+import StationaryDistribution
+
+struct StationaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stationary",
+        abstract: "Solve for the stationary density directly and write it with the modified loss and the probability current.",
+        discussion: """
+            The stationary density is the fixed point of the exact propagator over about one relaxation time \
+            (Richardson-extrapolated Strang splitting for loss-hessian noise), found by restarted GMRES from the \
+            Gaussian with the exact stationary moments; the solve stops when ‖L p‖/‖p‖ of the pseudo-spectral \
+            operator is below --residual, or at the grid's floor. The grid has [grid] points per axis over 7.5 \
+            stationary standard deviations (14 for loss-hessian noise) unless [grid] box gives the half-widths. \
+            The exact Gaussian, its precision U = P⁻¹ and Q = AP − D are written beside the numerical results \
+            whenever they exist.
+            """)
+
+    @OptionGroup var runFile: RunFileOptions
+
+    @Option(name: .shortAndLong, help: "Output HDF5 file.") var output = "sgdfp-stationary.h5"
+    @Flag(help: "Replace the output file if it already exists.") var overwrite = false
+    @Option(help: "Target of ‖L p‖/‖p‖, per unit time (default 1e-10).") var residual = 1e-10
+    @Option(help: "Most propagator applications (default 400).") var maxApplications = 400
+    @Option(help: "The modified loss is computed where p exceeds this fraction of its peak (default 1e-6).") var threshold = 1e-6
+    @Flag(help: "Write the full 4-D analysis fields too (d = 2; the 2-D marginals are always written).") var fullFields = false
+
+    func run() throws {
+        try runReportingErrors {
+            let config = try runFile.configuration()
+            let effort = try runFile.effort()
+            let sde = try RunSetup.makeSDE(config)
+            if let reason = StationaryPipeline.unavailability(sde) { throw SetupError(reason) }
+            let grid = try StationaryPipeline.grid(config, sde: sde, minimumPoints: 4)
+            if !runFile.quiet {
+                print(Describe.model(sde))
+                print("")
+                print(Describe.grid(grid, stationaryPoint: sde.stationaryPoint))
+                print("")
+            }
+            let settings = StationarySolverSettings(residualTolerance: residual, maxApplications: maxApplications)
+            let result = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: threshold, effort: effort)
+            try AnalysisFile.write(to: output, overwrite: overwrite, grid: grid, sde: sde, config: config,
+                                   title: "Stationary phase-space density of SGD with momentum (\(sde.noise.name) noise)",
+                                   writeFullFields: fullFields || sde.parameterDimension == 1) { writer in
+                try writer.writeStationary(result)
+                try writer.writeAnalysis(result.analysis)
+            }
+            if !runFile.quiet {
+                print(Describe.stationary(result))
+                print("\nwrote \(output)")
+            }
+            if !result.solution.converged {
+                writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] points to go lower.", result.solution.residual, residual))
+            }
+        }
+    }
+}

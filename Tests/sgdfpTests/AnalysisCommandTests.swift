@@ -1,0 +1,104 @@
+import Foundation
+import PhaseSpaceIO
+import Testing
+import Validation
+
+/// `sgdfp stationary`, `analyze` and `validate` on real files.
+@Suite struct AnalysisCommandTests {
+    static var notebooks: URL { SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data") }
+
+    @Test func stationaryWritesTheDensityTheModifiedLossAndTheCurrent() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGDFPBinary.run(["stationary", Self.notebooks.appendingPathComponent("P1.toml").path, "-o", "p1.h5"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("converged") && r.stdout.contains("clockwise"), "\(r.stdout)")
+        let file = try NetCDFReader(path: dir.appendingPathComponent("p1.h5").path)
+        defer { file.close() }
+        for name in ["stationary_density", "exact_stationary_density", "modified_loss", "modified_loss_psi", "training_loss",
+                     "current_theta", "current_v", "current_irreversible_v", "current_divergence"] {
+            #expect(try file.dimensions(of: name) == ["theta", "v"], "\(name)")
+        }
+        #expect(try file.dimensions(of: "modified_loss_theta") == ["theta"])
+        #expect(try file.dimensions(of: "fitted_precision") == ["component", "component_b"])
+        let u = try file.read("fitted_precision"), exact = try file.read("exact_precision")
+        #expect(zip(u, [2, 0, 0, 0.19]).allSatisfy { abs($0 - $1) <= 1e-9 })
+        #expect(zip(exact, [2, 0, 0, 0.19]).allSatisfy { abs($0 - $1) <= 1e-12 })
+        #expect(try file.attribute("stationary_residual")!.numbers![0] <= 1e-10)
+        #expect(abs(try file.attribute("current_eigen_plane_circulations")!.numbers![0] + 10.526316) <= 1e-5)
+        // Masked points carry the fill value, declared as _FillValue.
+        #expect(try file.read("modified_loss").contains(9.969209968386869e36))
+    }
+
+    @Test func analyzeAddsTheAnalysisToASolveOutputAndKeepsEverythingElse() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let solve = try SGDFPBinary.run(["solve", "--points", "64", "--stop", "2", "-o", "run.h5", "-q"], in: dir)
+        #expect(solve.status == 0, "\(solve.stderr)")
+        let path = dir.appendingPathComponent("run.h5").path
+        let before = try NetCDFReader(path: path)
+        let names = before.variableNames
+        let density = try before.read("density"), mean = try before.read("mean")
+        before.close()
+
+        let r = try SGDFPBinary.run(["analyze", "run.h5", "--time", "1"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let after = try NetCDFReader(path: path)
+        defer { after.close() }
+        #expect(Array(after.variableNames.prefix(names.count)) == names)
+        #expect(try after.read("density") == density && after.read("mean") == mean)
+        #expect(try after.dimensions(of: "current_v") == ["theta", "v"])
+        #expect(try after.attribute("analysis_time") == .double(1))
+        #expect(try after.attribute("long_name", of: "current_v")?.text?.contains("at t = 1") == true)
+
+        let again = try SGDFPBinary.run(["analyze", "run.h5"], in: dir)
+        #expect(again.status == 1 && again.stderr.contains("already holds an analysis"))
+    }
+
+    @Test func analyzeRefusesAFileThatIsNotAnSgdfpOutput() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "not hdf5".write(to: dir.appendingPathComponent("notes.h5"), atomically: true, encoding: .utf8)
+        let r = try SGDFPBinary.run(["analyze", "notes.h5"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("is not an HDF5"), "\(r.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("notes.h5"), encoding: .utf8) == "not hdf5")
+        let stationary = try SGDFPBinary.run(["stationary", "-o", "ss.h5", "-q"], in: dir)
+        #expect(stationary.status == 0, "\(stationary.stderr)")
+        let refused = try SGDFPBinary.run(["analyze", "ss.h5"], in: dir)
+        #expect(refused.status == 1 && refused.stderr.contains("not an sgdfp solve output"), "\(refused.stderr)")
+    }
+
+    @Test(arguments: ["P1", "P4"])
+    func validateAgreesWithTheTheoryAndItsReportRoundTrips(set: String) throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGDFPBinary.run(["validate", Self.notebooks.appendingPathComponent("\(set).toml").path, "-o", "v.h5"], in: dir)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let json = try String(contentsOf: dir.appendingPathComponent("v.json"), encoding: .utf8)
+        let report = try ValidationReport.decode(json: json)
+        #expect(try report.json() == json)
+        #expect(report.allAgree)
+        let verdict = { (id: String) in report.claims.first { $0.id == id }!.verdict }
+        #expect(verdict("detailed_balance") == (set == "P4" ? .doesNotHold : .holds))
+        #expect(verdict("gibbs_training_loss") == (set == "P4" ? .doesNotHold : .holds))
+        #expect(verdict("gibbs_modified_loss") == (set == "P4" ? .notApplicable : .holds))
+        let file = try NetCDFReader(path: dir.appendingPathComponent("v.h5").path)
+        defer { file.close() }
+        #expect(try file.attribute("validation_report")?.text == json)
+        #expect(try file.attribute("validation_rotation") == .text("holds"))
+    }
+
+    @Test func validateOnStateDependentNoiseMarksTheGaussianClaimsNotApplicable() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGDFPBinary.run(["validate", Self.notebooks.appendingPathComponent("M1.toml").path, "-o", "m1.h5", "-q"], in: dir)
+        let report = try ValidationReport.decode(json: String(contentsOf: dir.appendingPathComponent("m1.json"), encoding: .utf8))
+        #expect(r.status == (report.allAgree ? 0 : 1))
+        let byID = Dictionary(uniqueKeysWithValues: report.claims.map { ($0.id, $0) })
+        #expect(byID["lyapunov"]?.verdict == .notApplicable)
+        #expect(byID["gibbs_modified_loss"]?.verdict == .notApplicable)
+        #expect(byID["gibbs_training_loss"]?.expected == nil && byID["gibbs_training_loss"]?.verdict != .notApplicable)
+        #expect(byID["detailed_balance"]?.measured != nil)
+    }
+}

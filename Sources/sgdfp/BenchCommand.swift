@@ -33,11 +33,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "FFTW threads.") var threads = 1
     @Option(help: ArgumentHelp("Write each selected case as a run file for `sgdfp solve` into this directory, and run nothing.", valueName: "directory"))
     var export: String?
+    @Option(help: ArgumentHelp("Instead of the time schemes, time the direct stationary solve against time marching to the same residual on these cases (\(StationaryBench.cases.map(\.name).joined(separator: ", ")), or all).", valueName: "cases"))
+    var stationary: String?
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1.") }
         for name in (schemes ?? "").split(separator: ",") where !TimeSteppers.names.contains(String(name)) {
             throw ValidationError("Unknown scheme '\(name)'; choose from \(TimeSteppers.names.joined(separator: ", ")).")
+        }
+        for name in (stationary ?? "").split(separator: ",") where name != "all" && !StationaryBench.cases.contains(where: { $0.name == name }) {
+            throw ValidationError("Unknown stationary case '\(name)'; choose from \(StationaryBench.cases.map(\.name).joined(separator: ", ")) or all.")
         }
         for name in selectedCases where BenchCase.named(name) == nil {
             throw ValidationError("Unknown case '\(name)'; choose from \(BenchCase.all.map(\.name).joined(separator: ", ")).")
@@ -49,6 +54,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let stationary {
+            FFTWRuntime.importWisdom(from: FFTWRuntime.defaultWisdomPath)
+            defer { FFTWRuntime.exportWisdom(to: FFTWRuntime.defaultWisdomPath) }
+            try StationaryBench.run(names: stationary.split(separator: ",").map(String.init))
+            return
+        }
         if let export {
             try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
             for name in selectedCases {

@@ -115,3 +115,27 @@ func isClose(_ a: [Double], _ b: [Double], rel: Double) -> Bool {
     let scale = b.map(abs).max() ?? 0
     return a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= rel * scale }
 }
+
+/// The whole chain on solved densities: the direct stationary solve, then the current, against
+/// physics.md §9.1-§9.5. In 4-D on 40⁴, where the solve stops at the grid's floor (residual 3e-10 to 3e-8).
+@Suite("Current of the solved stationary density")
+struct SolvedStationaryCurrentTests {
+    @Test("Q, ∫|J|²/p, entropy production, circulations and ω_i of the solved density",
+          arguments: [(ReferenceModel.p1, 128), (.p2, 128), (.p3, 40), (.p4, 40), (.p5, 40)])
+    func solved(model: ReferenceModel, points: Int) throws {
+        let sde = model.sde
+        let theory = try StationaryTheory(sde)
+        let grid = try StationarySolver.grid(for: sde, points: Array(repeating: points, count: sde.phaseDimension))
+        let solver = try StationarySolver(sde: sde, grid: grid, effort: .estimate)
+        let solution = solver.solve(from: try solver.momentGuess(), settings: StationarySolverSettings(residualTolerance: 1e-10))
+        #expect(solution.residual <= 1e-7)
+        let (_, s) = ProbabilityCurrent(sde: sde, grid: grid).compute(UnsafeBufferPointer(solution.density.buffer))
+        let q = theory.circulation
+        #expect((s.firstMoment - q).maxAbs <= 1e-8 * q.maxAbs)
+        #expect(abs(s.squaredIntegral - theory.currentSquaredIntegral) <= 1e-8 * theory.currentSquaredIntegral)
+        #expect(abs(s.entropyProduction! - theory.entropyProduction!) <= 5e-8 * max(theory.entropyProduction!, sde.gamma))
+        for (measured, exact) in zip(s.eigenPlaneCirculations, theory.eigenPlaneCirculations) { #expect(abs(measured - exact) <= 1e-8 * abs(exact)) }
+        for (measured, exact) in zip(s.rotationFrequencies, theory.rotationFrequencies) { #expect(abs(measured - exact) <= 1e-8 * exact) }
+        if let exact = theory.thetaPlaneCirculation { #expect(abs(s.thetaPlaneCirculation! - exact) <= 1e-8 * q.maxAbs) }
+    }
+}

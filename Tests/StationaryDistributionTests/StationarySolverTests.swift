@@ -47,7 +47,7 @@ struct StationarySolverTests {
     }
 
     /// At 40⁴ the sampled Gaussian is resolved to 1e-13 in its moments but the operator's residual has a
-    /// floor near 1e-9 (3e-9 measured for P3): the solve must stop there, not wander off.
+    /// floor (3e-10 for P4, 1e-9 for P5, 3e-8 for P3): the solve must stop there, not wander off.
     @Test("Constant noise in 4-D at 40⁴ from the moment guess: stops at the grid's floor with 9-digit moments",
           arguments: [ReferenceModel.p4, .p5])
     func gridFloor(model: ReferenceModel) throws {

@@ -102,3 +102,16 @@ import Validation
         #expect(byID["detailed_balance"]?.measured != nil)
     }
 }
+
+@Suite struct AnalysisBadInputTests {
+    @Test func stationaryRefusesADegenerateLawAndATooSmallBox() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p6 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P6.toml").path
+        let degenerate = try SGDFPBinary.run(["stationary", p6, "-o", "p6.h5"], in: dir)
+        #expect(degenerate.status == 1 && degenerate.stderr.contains("no density on a grid"), "\(degenerate.stderr)")
+        let small = try SGDFPBinary.run(["stationary", "-o", "small.h5", "--set", "grid.box=[1.0, 3.0]"], in: dir)
+        #expect(small.status == 1 && small.stderr.contains("reaches the box edge along"), "\(small.stderr)")
+        #expect(try SGDFPBinary.files(in: dir).isEmpty, "nothing is left behind")
+    }
+}

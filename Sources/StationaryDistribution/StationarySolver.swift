@@ -22,6 +22,20 @@ public struct StationarySolverSettings: Sendable {
     }
 }
 
+/// Progress of a stationary solve, for terminal display.
+public struct StationaryProgress: Sendable {
+    public var applications: Int
+    public var residual: Double
+    public var initialResidual: Double
+    public var tolerance: Double
+    public var elapsed: Double
+    /// Seconds left, extrapolated from the rate at which log(residual) has fallen so far.
+    public var remaining: Double? {
+        let done = log(initialResidual / residual), left = log(residual / tolerance)
+        return done > 0 && left > 0 ? elapsed * left / done : nil
+    }
+}
+
 /// The outcome of a direct stationary solve.
 public struct StationarySolution {
     /// The stationary density on the grid (real layout, mass 1 up to round-off).
@@ -96,8 +110,16 @@ public final class StationarySolver {
     }
 
     /// Solves from `start` (a density on the grid; it is not modified).
-    public func solve(from start: AlignedBuffer, settings: StationarySolverSettings = StationarySolverSettings()) -> StationarySolution {
+    public func solve(from start: AlignedBuffer, settings: StationarySolverSettings = StationarySolverSettings(),
+                      progress: ((StationaryProgress) -> Void)? = nil) -> StationarySolution {
         let clock = ContinuousClock(), began = clock.now
+        func report(_ applications: Int, _ residual: Double, _ initial: Double) {
+            guard let progress else { return }
+            let e = clock.now - began
+            progress(StationaryProgress(applications: applications, residual: residual, initialResidual: initial,
+                                        tolerance: settings.residualTolerance,
+                                        elapsed: Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18))
+        }
         let count = grid.pointCount
         var tau = settings.interval ?? slowestRelaxationTime
         let p = AlignedBuffer(count: count)
@@ -112,8 +134,9 @@ public final class StationarySolver {
         let biased = sde.noise.isStateDependent
         while current > settings.residualTolerance && applications < settings.maxApplications {
             let budget = min(m, settings.maxApplications - applications)
+            let done = applications
             let cycle = gmresCycle(p, residual: current, tau: tau, dimension: budget, tolerance: settings.residualTolerance,
-                                   patience: biased ? budget : 3, workspace: workspace)
+                                   patience: biased ? budget : 3, workspace: workspace) { used, value in report(done + used, value, r0) }
             applications += cycle.applications
             cycles += 1
             let previous = current
@@ -159,7 +182,8 @@ public final class StationarySolver {
     /// halved over `patience` steps (stalled: the fixed point of M is reached), or after k steps. p becomes the
     /// best iterate seen.
     private func gmresCycle(_ p: AlignedBuffer, residual start: Double, tau: Double, dimension k: Int, tolerance: Double,
-                            patience: Int, workspace: Workspace) -> (applications: Int, residual: Double, stalled: Bool) {
+                            patience: Int, workspace: Workspace,
+                            onStep: (Int, Double) -> Void) -> (applications: Int, residual: Double, stalled: Bool) {
         let count = grid.pointCount
         let basis = workspace.basis
         let r = basis[0]
@@ -218,6 +242,7 @@ public final class StationarySolver {
             candidate.copy(from: p)
             for i in 0...j where y[i].isFinite { RealDensityMath.axpy(y[i], basis[i], candidate) }
             let value = residual(of: candidate)
+            onStep(used, min(value, best.residual))
             if value < best.residual {
                 if value < 0.5 * best.residual { best.step = j }
                 best.residual = min(value, best.residual)

@@ -40,7 +40,8 @@ struct StationaryCommand: ParsableCommand {
                 print("")
             }
             let settings = StationarySolverSettings(residualTolerance: residual, maxApplications: maxApplications)
-            let result = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: threshold, effort: effort)
+            let result = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: threshold, effort: effort,
+                                                progress: runFile.quiet ? nil : TerminalProgress())
             try AnalysisFile.write(to: output, overwrite: overwrite, grid: grid, sde: sde, config: config,
                                    title: "Stationary phase-space density of SGD with momentum (\(sde.noise.name) noise)",
                                    writeFullFields: fullFields || sde.parameterDimension == 1) { writer in

@@ -62,7 +62,7 @@ struct StationaryPipeline {
     }
 
     init(sde: LangevinSDE, grid: PhaseSpaceGrid, settings: StationarySolverSettings, threshold: Double, effort: PlanningEffort,
-         start: AlignedBuffer? = nil) throws {
+         start: AlignedBuffer? = nil, progress: TerminalProgress? = nil) throws {
         if let reason = Self.unavailability(sde) { throw SetupError(reason) }
         let memory = StationarySolver.memoryEstimate(grid: grid, krylovDimension: settings.krylovDimension)
             + ProbabilityCurrent.memoryEstimate(grid: grid) + 6 * Double(grid.pointCount) * 8
@@ -72,7 +72,8 @@ struct StationaryPipeline {
         self.grid = grid
         residualTolerance = settings.residualTolerance
         let solver = try StationarySolver(sde: sde, grid: grid, effort: effort)
-        solution = solver.solve(from: try start ?? solver.momentGuess(), settings: settings)
+        solution = solver.solve(from: try start ?? solver.momentGuess(), settings: settings, progress: progress.map { p in { p.report($0) } })
+        progress?.finish()
         let density = UnsafeBufferPointer(solution.density.buffer)
         guard solution.residual.isFinite else { throw SetupError("The stationary solve produced non-finite values; use more [grid] points or a wider [grid] box.") }
         moments = Quadrature.moments(of: density, on: grid)

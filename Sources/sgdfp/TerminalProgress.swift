@@ -1,5 +1,6 @@
 import Foundation
 import FokkerPlanck
+import StationaryDistribution
 
 /// Progress with an estimate of the time left, on standard error. On a terminal it rewrites one line;
 /// otherwise (logs, CI) it prints a line at most every ten seconds.
@@ -15,6 +16,20 @@ final class TerminalProgress {
         let left = p.remaining.map { "≈ \(Self.duration($0)) left" } ?? ""
         let text = String(format: "t = %.4g / %.4g (%3.0f%%), %d steps, %@ elapsed, %@",
                           p.time, p.stopTime, 100 * fraction, p.steps, Self.duration(p.elapsed), left)
+        if interactive {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            wrote = true
+        } else {
+            writeError(text)
+        }
+    }
+
+    func report(_ p: StationaryProgress) {
+        if !interactive && p.elapsed - lastLine < 10 { return }
+        lastLine = p.elapsed
+        let left = p.remaining.map { ", ≈ \(Self.duration($0)) left" } ?? ""
+        let text = String(format: "stationary solve: %d propagator applications, residual %.2e (target %.0e), %@ elapsed%@",
+                          p.applications, p.residual, p.tolerance, Self.duration(p.elapsed), left)
         if interactive {
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
             wrote = true

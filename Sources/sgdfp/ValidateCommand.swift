@@ -45,7 +45,8 @@ struct ValidateCommand: ParsableCommand {
             if unavailable == nil {
                 let grid = try StationaryPipeline.grid(config, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
                 let settings = StationarySolverSettings(residualTolerance: 1e-10)
-                stationary = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: 1e-6, effort: effort)
+                stationary = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: 1e-6, effort: effort,
+                                                    progress: runFile.quiet ? nil : TerminalProgress())
             }
             var transient: TransientEvidence?
             var transientGrid: PhaseSpaceGrid?

@@ -89,6 +89,20 @@ import Validation
         #expect(try file.attribute("validation_rotation") == .text("holds"))
     }
 
+    @Test func validateSeesTheIsotropicThetaCovarianceOfThePaperNoiseWithoutWeightDecay() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGDFPBinary.run(["validate", Self.notebooks.appendingPathComponent("P3.toml").path, "--set", "sgd.weight_decay=0",
+                                     "-o", "p3.h5", "-q"], in: dir)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let report = try ValidationReport.decode(json: String(contentsOf: dir.appendingPathComponent("p3.json"), encoding: .utf8))
+        let byID = Dictionary(uniqueKeysWithValues: report.claims.map { ($0.id, $0) })
+        #expect(byID["isotropic_theta"]?.verdict == .holds && byID["isotropic_theta"]!.measured! <= 1e-8)
+        #expect(byID["flat_confined"]?.verdict == .notApplicable)
+        #expect(byID["gibbs_modified_loss"]?.verdict == .holds)
+        #expect(byID["detailed_balance"]?.verdict == .holds)
+    }
+
     @Test func validateOnStateDependentNoiseMarksTheGaussianClaimsNotApplicable() throws {
         let dir = try SGDFPBinary.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -49,7 +49,7 @@ struct ProbabilityCurrentTests {
         #expect(s.relativeDivergence <= 1e-7)
         #expect(s.thetaIdentityDeviation == 0)
         #expect(fields.components.count == sde.phaseDimension && fields.irreversibleVelocity.count == sde.parameterDimension)
-        // |J| has a conical kink at x*, so ∫|J| converges at second order only (see absoluteIntegralConvergence).
+        // |J| has a conical kink at x*, so ∫|J| converges algebraically only (see absoluteIntegralConvergence).
         let printed: [ReferenceModel: Double] = [.p1: 6.53661, .p2: 5.80322, .p3: 6.76174, .p4: 4.57266]
         if let value = printed[model] { #expect(abs(s.absoluteIntegral - value) <= 3e-4 * value, "∫|J| against physics.md") }
         // Detailed balance with momentum parity iff H_λ and Σ commute: only P4 has an irreversible current.
@@ -79,7 +79,7 @@ struct ProbabilityCurrentTests {
         #expect(s.thetaIdentityDeviation == 0)
     }
 
-    @Test("∫|J| for P1 converges at second order to the elliptic-integral value 6.536610 (physics.md §9.1)")
+    @Test("∫|J| for P1 converges at third order, as a conical kink in 2-D allows, to the elliptic-integral value 6.536610 (physics.md §9.1)")
     func absoluteIntegralConvergence() throws {
         let sde = ReferenceModel.p1.sde
         let theory = try StationaryTheory(sde)
@@ -90,7 +90,7 @@ struct ProbabilityCurrentTests {
             errors.append(abs(ProbabilityCurrent(sde: sde, grid: grid).compute(UnsafeBufferPointer(density.buffer)).1.absoluteIntegral - 6.536610))
         }
         print("∫|J| errors \(errors)")
-        #expect(errors[0] / errors[1] > 3.5 && errors[1] / errors[2] > 3.5)
+        #expect(errors[0] / errors[1] > 6 && errors[1] / errors[2] > 6)
     }
 
     @Test("d = 2 marginal currents integrate the components over the other two axes")

@@ -15,10 +15,12 @@ let package = Package(
         .library(name: "ModifiedLoss", targets: ["ModifiedLoss"]),
         .library(name: "ProbabilityCurrent", targets: ["ProbabilityCurrent"]),
         .library(name: "Validation", targets: ["Validation"]),
+        .library(name: "SGDSimulation", targets: ["SGDSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
@@ -31,13 +33,14 @@ let package = Package(
         .target(name: "ModifiedLoss", dependencies: ["Spectral", "LangevinModel"]),
         .target(name: "ProbabilityCurrent", dependencies: ["Spectral", "LangevinModel"]),
         .target(name: "Validation", dependencies: ["LangevinModel", "Spectral", "ModifiedLoss", "ProbabilityCurrent"]),
+        .target(name: "SGDSimulation", dependencies: ["LangevinModel", "Spectral", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "PhaseSpaceIO", dependencies: ["CHDF5"]),
         .target(name: "RunConfiguration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(
             name: "sgdfp",
             dependencies: [
                 "Spectral", "LangevinModel", "FokkerPlanck", "StationaryDistribution", "ModifiedLoss", "ProbabilityCurrent",
-                "Validation", "PhaseSpaceIO", "RunConfiguration", "CMemory",
+                "Validation", "SGDSimulation", "PhaseSpaceIO", "RunConfiguration", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "ModifiedLossTests", dependencies: ["ModifiedLoss", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
         .testTarget(name: "ProbabilityCurrentTests", dependencies: ["ProbabilityCurrent", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "ModifiedLoss", "ProbabilityCurrent", "Spectral", "LangevinModel"]),
+        .testTarget(name: "SGDSimulationTests", dependencies: ["SGDSimulation", "LangevinModel", "Spectral"]),
         .testTarget(name: "PhaseSpaceIOTests", dependencies: ["PhaseSpaceIO"]),
         .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration"]),
         .testTarget(name: "sgdfpTests", dependencies: ["PhaseSpaceIO", "RunConfiguration", "Validation"]),

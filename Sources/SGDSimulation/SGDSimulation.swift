@@ -61,6 +61,7 @@ public struct SGDResult: Sendable {
     public var fractionOutside: Double
     /// Per kept chain, its (θ, v) at every recorded step, flattened (records × n).
     public var trajectories: [[Double]]
+    public var chains: Int
     public var totalSteps: Int
     public var wallTime: Double
     public var stepsPerSecond: Double { Double(totalSteps) / max(wallTime, 1e-12) }
@@ -251,7 +252,7 @@ public final class SGDSimulation {
             stationaryCovariance: stationaryCovariance, histogram: histogram,
             fractionOutside: samples > 0 ? merged.outside / samples : 0,
             trajectories: (0..<min(settings.trajectories, settings.chains)).map { merged.trajectories[$0] ?? [] },
-            totalSteps: settings.chains * settings.steps, wallTime: wallTime)
+            chains: settings.chains, totalSteps: settings.chains * settings.steps, wallTime: wallTime)
     }
 }
 

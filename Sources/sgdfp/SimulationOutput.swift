@@ -1,0 +1,118 @@
+import Foundation
+import LangevinModel
+import PhaseSpaceIO
+import RunConfiguration
+import SGDSimulation
+import Spectral
+
+/// The HDF5 file of `sgdfp simulate`: moments over time, the stationary comparison, the histogram on the
+/// solver's grid (2-D marginals in 4-D) and a few trajectories; written whole or not at all.
+enum SimulationOutput {
+    static func write(to destination: String, overwrite: Bool, config: RunConfiguration, sde: LangevinSDE, result: SGDResult,
+                      comparison: MomentComparison, grid: PhaseSpaceGrid?, origin: [Double]?, totalVariation: Double?, source: String) throws {
+        let output = try AtomicOutput(destination: destination, overwrite: overwrite)
+        Interruption.protect(output.temporaryPath)
+        defer { Interruption.release() }
+        do {
+            let file = try NetCDFFile.create(at: output.temporaryPath)
+            do {
+                try fill(file, config: config, sde: sde, result: result, comparison: comparison, grid: grid, origin: origin,
+                         totalVariation: totalVariation, source: source)
+                try file.close()
+            } catch {
+                try? file.close()
+                throw error
+            }
+            try output.commit()
+        } catch {
+            output.abandon()
+            throw error
+        }
+    }
+
+    private static func fill(_ file: NetCDFFile, config: RunConfiguration, sde: LangevinSDE, result: SGDResult, comparison: MomentComparison,
+                             grid: PhaseSpaceGrid?, origin: [Double]?, totalVariation: Double?, source: String) throws {
+        let d = sde.parameterDimension, n = 2 * d
+        let names = PhaseSpaceGrid.axisNames(parameterDimension: d)
+        let root: [String: AttributeValue] = [
+            "Conventions": .text("CF-1.10"),
+            "title": .text("Simulated heavy-ball SGD beside the Fokker-Planck model"),
+            "source": .text("sgdfp \(SGDFP.version)"),
+            "history": .text("\(ISO8601DateFormatter().string(from: Date())) \(CommandLine.arguments.joined(separator: " "))"),
+            "configuration": .text(config.renderTOML()),
+            "hdf5_version": .text(NetCDFFile.hdf5Version),
+            "gradient": .text(source),
+            "chains": .int(result.chains),
+            "steps_per_second": .double(result.stepsPerSecond),
+            "total_steps": .int(result.totalSteps),
+            "time_convention": .text("continuous time t = learning_rate * step; velocity v = -momentum_buffer = (theta_k - theta_(k-1))/learning_rate"),
+            "confidence_level": .text("95 % intervals are 1.96 standard errors from independent groups of chains"),
+        ]
+        for k in NetCDFFile.orderedNames(root.keys) { try file.setAttribute(k, root[k]!) }
+        if let tv = totalVariation { try file.setAttribute("histogram_total_variation", .double(tv)) }
+        try file.setAttribute("histogram_fraction_outside", .double(result.fractionOutside))
+
+        if let grid, let origin {
+            for (i, axis) in grid.axes.enumerated() {
+                try file.defineDimension(axis.name, coordinates: axis.coordinates.map { $0 + origin[i] },
+                                         attributes: ["long_name": .text(SolveRunner.longName(axis.name, d: d)), "units": .text("1")])
+            }
+        }
+        try file.defineIndexDimension(RunVariable.component, labels: names)
+        try file.defineIndexDimension(RunVariable.componentB, labels: names)
+        try file.defineTimeDimension(attributes: ["long_name": .text("continuous time t = learning_rate * step"), "units": .text("1")])
+        func variable(_ name: String, _ dims: [String], _ longName: String, _ values: [Double]) throws {
+            try file.defineVariable(name, dimensions: dims, attributes: ["long_name": .text(longName), "units": .text("1")],
+                                    compress: values.count > 1 << 16)
+            try file.write(name, values: values)
+        }
+        try file.defineVariable("sgd_mean", dimensions: ["time", RunVariable.component],
+                                attributes: ["long_name": .text("mean of (theta, v) over the chains"), "units": .text("1")])
+        try file.defineVariable("sgd_covariance", dimensions: ["time", RunVariable.component, RunVariable.componentB],
+                                attributes: ["long_name": .text("covariance of (theta, v) over the chains"), "units": .text("1")])
+        try file.defineVariable("sgd_step", dimensions: ["time"], attributes: ["long_name": .text("SGD step k"), "units": .text("1")])
+        let kept = result.trajectories.count
+        if kept > 0 {
+            try file.defineIndexDimension("chain", labels: (1...kept).map { "chain\($0)" })
+            try file.defineVariable("sgd_trajectory", dimensions: ["time", "chain", RunVariable.component],
+                                    attributes: ["long_name": .text("(theta, v) of single chains"), "units": .text("1")])
+        }
+        for (r, t) in result.times.enumerated() {
+            try file.appendTime(t)
+            try file.writeRecord("sgd_mean", index: r, values: result.means[r])
+            try file.writeRecord("sgd_covariance", index: r, values: result.covariances[r])
+            try file.writeRecord("sgd_step", index: r, values: [Double(result.recordSteps[r])])
+            if kept > 0 {
+                try file.writeRecord("sgd_trajectory", index: r, values: result.trajectories.flatMap { Array($0[(r * n)..<((r + 1) * n)]) })
+            }
+        }
+        if result.stationaryCovariance.count == n * n {
+            try variable("sgd_stationary_covariance", [RunVariable.component, RunVariable.componentB],
+                         "stationary covariance of SGD over chains and steps after the burn-in", result.stationaryCovariance.map(\.value))
+            try variable("sgd_stationary_covariance_error", [RunVariable.component, RunVariable.componentB],
+                         "standard error of sgd_stationary_covariance", result.stationaryCovariance.map(\.standardError))
+        }
+        try variable("sgd_stationary_mean", [RunVariable.component], "stationary mean of SGD", result.stationaryMean.map(\.value))
+        if let m = comparison.discrete {
+            try variable("discrete_stationary_covariance", [RunVariable.component, RunVariable.componentB],
+                         "exact stationary covariance of the discrete recursion (physics.md 3.3)", m.elements)
+        }
+        if let m = comparison.continuous {
+            try variable("continuous_stationary_covariance", [RunVariable.component, RunVariable.componentB],
+                         "stationary covariance of the continuous model", m.elements)
+        }
+        if let grid, let histogram = result.histogram {
+            if d == 1 {
+                try variable("sgd_histogram", names, "stationary histogram of SGD as a density on the solver's grid", histogram)
+            } else {
+                let marginals = histogram.withUnsafeBufferPointer { Quadrature.pairMarginals(of: $0, on: grid) }
+                for a in 0..<n {
+                    for b in (a + 1)..<n {
+                        let key = "\(names[a])_\(names[b])"
+                        try variable("sgd_histogram_\(key)", [names[a], names[b]], "stationary histogram of SGD, marginal over the other axes", marginals[key]!)
+                    }
+                }
+            }
+        }
+    }
+}

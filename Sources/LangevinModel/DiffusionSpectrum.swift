@@ -11,11 +11,15 @@ public struct DiffusionSpectrum: Sendable {
     /// σ² in Σ = σ²H.
     public let noiseScale: Double
 
+    /// Per mode, the discrete chain's one-step matrix and stationary covariance of (θ, b), solved once.
+    private let discreteModes: [(m: [Double], y: [Double])]
+
     public init(hyperparameters: Hyperparameters, curvatures: [Double], noiseScale: Double) {
         precondition(curvatures.allSatisfy { $0 > 0 } && noiseScale >= 0)
         self.hyperparameters = hyperparameters
         self.curvatures = curvatures
         self.noiseScale = noiseScale
+        discreteModes = curvatures.map { Self.discreteMode($0, hyperparameters, noiseScale) }
     }
 
     /// h_i = i^(−p), i = 1 … n.
@@ -41,13 +45,29 @@ public struct DiffusionSpectrum: Sendable {
     /// Exact discrete chain: Σ_i 2[Y_θθ − (M_iᵏ Y)_θθ] with Y the mode's stationary covariance of (θ, b).
     public func discreteDisplacement(steps k: Int) -> Double {
         var total = 0.0
-        for h in curvatures {
-            let (m, y) = discreteMode(h)
+        for (m, y) in discreteModes {
             let mk = Self.power(m, k)
             // (Mᵏ Y)_θθ = Mᵏ₀₀ Y₀₀ + Mᵏ₀₁ Y₁₀.
             total += 2 * (y[0] - (mk[0] * y[0] + mk[1] * y[2]))
         }
         return total
+    }
+
+    /// `discreteDisplacement` at many steps (ascending), reusing each mode's Mᵏ from the previous step.
+    public func discreteDisplacements(steps: [Int]) -> [Double] {
+        var totals = [Double](repeating: 0, count: steps.count)
+        for (m, y) in discreteModes {
+            var power = [1.0, 0, 0, 1], previous = 0
+            var lastDifference = -1, jump = power
+            for (j, k) in steps.enumerated() {
+                let difference = k - previous
+                if difference != lastDifference { jump = Self.power(m, difference); lastDifference = difference }
+                power = Self.multiply(power, jump)
+                previous = k
+                totals[j] += 2 * (y[0] - (power[0] * y[0] + power[1] * y[2]))
+            }
+        }
+        return totals
     }
 
     /// E‖θ_{k+1} − θ_k‖² = η² tr P_vv: the local displacement per step (physics.md §8.3).
@@ -67,9 +87,19 @@ public struct DiffusionSpectrum: Sendable {
     /// The saturation value 2 tr P_θθ = 2κ Σ h_i/(h_i+λ).
     public var saturation: Double { curvatures.reduce(0) { $0 + 2 * kappa * $1 / ($1 + lambda) } }
 
+    /// Per mode, the exact stationary covariance of the discrete chain's (θ_i, v_i), row-major 2×2: the
+    /// start of a stationary simulation.
+    public var discreteStationaryBlocks: [[Double]] {
+        discreteModes.map { mode in
+            let y = mode.y
+            return [y[0], -y[1], -y[2], y[3]]
+        }
+    }
+
     /// The mode's one-step matrix M (row-major 2×2) of (θ − μ_λ, b) and its stationary covariance Y.
-    func discreteMode(_ h: Double) -> (m: [Double], y: [Double]) {
-        let k = h + lambda
+    static func discreteMode(_ h: Double, _ hyperparameters: Hyperparameters, _ noiseScale: Double) -> (m: [Double], y: [Double]) {
+        let eta = hyperparameters.learningRate, beta = hyperparameters.momentum
+        let k = h + hyperparameters.weightDecay
         let m = Matrix([[1 - eta * k, -eta * beta], [k, beta]])
         let q = hyperparameters.batchNoiseFactor * noiseScale * h * Matrix([[eta * eta, -eta], [-eta, 1]])
         let y = (try? DiscreteSGDTheory.stein(m, q)) ?? .zeros(2, 2)
@@ -77,14 +107,16 @@ public struct DiffusionSpectrum: Sendable {
     }
 
     /// Mᵏ for a row-major 2×2 M, by repeated squaring.
+    static func multiply(_ a: [Double], _ b: [Double]) -> [Double] {
+        let c00: Double = a[0] * b[0] + a[1] * b[2]
+        let c01: Double = a[0] * b[1] + a[1] * b[3]
+        let c10: Double = a[2] * b[0] + a[3] * b[2]
+        let c11: Double = a[2] * b[1] + a[3] * b[3]
+        return [c00, c01, c10, c11]
+    }
+
     static func power(_ m: [Double], _ k: Int) -> [Double] {
-        func mul(_ a: [Double], _ b: [Double]) -> [Double] {
-            let c00: Double = a[0] * b[0] + a[1] * b[2]
-            let c01: Double = a[0] * b[1] + a[1] * b[3]
-            let c10: Double = a[2] * b[0] + a[3] * b[2]
-            let c11: Double = a[2] * b[1] + a[3] * b[3]
-            return [c00, c01, c10, c11]
-        }
+        let mul = multiply
         var result = [1.0, 0, 0, 1], base = m, e = k
         while e > 0 {
             if e & 1 == 1 { result = mul(result, base) }

@@ -40,6 +40,10 @@ public struct SGDSettings: Sendable {
 public struct Estimate: Sendable, Equatable {
     public var value: Double
     public var standardError: Double
+    public init(value: Double, standardError: Double) {
+        self.value = value
+        self.standardError = standardError
+    }
 }
 
 /// What a simulation measured. Phase-space points are (θ_k, v_k) with v_k = −b_k = (θ_k − θ_{k−1})/η.
@@ -75,12 +79,36 @@ public final class SGDSimulation {
     public let hyperparameters: Hyperparameters
     /// The law of (θ₀, v₀), uncentred; a zero covariance starts every chain at the mean.
     public let initial: Gaussian
+    /// For independent modes: the 2×2 covariance of (θ_i, v_i) per mode (row-major), used instead of the
+    /// full covariance, whose factorisation would cost O(d³).
+    private let modeBlocks: [[Double]]?
 
     public init(oracle: any GradientOracle, hyperparameters: Hyperparameters, initial: Gaussian) {
         precondition(initial.dimension == 2 * oracle.dimension)
         self.oracle = oracle
         self.hyperparameters = hyperparameters
         self.initial = initial
+        modeBlocks = nil
+    }
+
+    /// Chains whose modes start independent, mode i from N(mean_i, block_i) over (θ_i, v_i).
+    public init(oracle: any GradientOracle, hyperparameters: Hyperparameters, mean: [Double], modeCovariances: [[Double]]) {
+        let d = oracle.dimension
+        precondition(mean.count == 2 * d && modeCovariances.count == d)
+        self.oracle = oracle
+        self.hyperparameters = hyperparameters
+        initial = Gaussian(mean: mean, covariance: .zeros(2 * d, 2 * d))
+        modeBlocks = modeCovariances
+    }
+
+    /// A square root of the start's covariance: dense, or one lower-triangular 2×2 factor per mode.
+    private func startFactor() -> (dense: [Double]?, blocks: [[Double]]?) {
+        guard let blocks = modeBlocks else { return (ModelNoiseGradient.squareRoot(initial.covariance), nil) }
+        return (nil, blocks.map { c in
+            let l00 = max(c[0], 0).squareRoot()
+            let l10 = l00 > 0 ? c[2] / l00 : 0
+            return [l00, l10, max(c[3] - l10 * l10, 0).squareRoot()]
+        })
     }
 
     /// Per-worker sums, merged after the run.
@@ -103,7 +131,7 @@ public final class SGDSimulation {
         let records = settings.recordSteps.sorted()
         let recordIndex = Dictionary(records.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         let eta = hyperparameters.learningRate, beta = hyperparameters.momentum
-        let root = ModelNoiseGradient.squareRoot(initial.covariance)
+        let (root, blockRoots) = startFactor()
         let workers = settings.workers
         let empty = Accumulator(
             records: records.map { _ in [Double](repeating: 0, count: n + n * n) },
@@ -129,10 +157,18 @@ public final class SGDSimulation {
                 let group = chain % groups
                 acc.groupChains[group] += 1
                 for i in 0..<n { z[i] = rng.normal() }
-                for i in 0..<n {
-                    var s = mean0[i]
-                    for j in 0..<n { s += root[i * n + j] * z[j] }
-                    x[i] = s
+                if let root {
+                    for i in 0..<n {
+                        var s = mean0[i]
+                        for j in 0..<n { s += root[i * n + j] * z[j] }
+                        x[i] = s
+                    }
+                } else if let blockRoots {
+                    for i in 0..<d {
+                        let l = blockRoots[i]
+                        x[i] = mean0[i] + l[0] * z[i]
+                        x[d + i] = mean0[d + i] + l[1] * z[i] + l[2] * z[d + i]
+                    }
                 }
                 for i in 0..<d { theta[i] = x[i]; b[i] = -x[d + i] }
                 origin = theta

@@ -99,3 +99,24 @@ struct SGDSimulationTests {
         }
     }
 }
+
+@Suite("Anomalous diffusion of simulated SGD")
+struct SimulatedDiffusionTests {
+    @Test("200 modes h_i = i⁻²: E‖θ_k − θ_0‖² from a stationary start follows the exact discrete mode sum within 4 standard errors")
+    func followsTheModeSum() {
+        let hp = Hyperparameters(learningRate: 0.01, momentum: 0.9, batchSize: 32)
+        let spectrum = DiffusionSpectrum(hyperparameters: hp, curvatures: DiffusionSpectrum.powerLaw(exponent: 2, modes: 200), noiseScale: 1)
+        let oracle = DiagonalModelGradient(hyperparameters: hp, curvatures: spectrum.curvatures, noiseScale: 1)
+        let simulation = SGDSimulation(oracle: oracle, hyperparameters: hp, mean: [Double](repeating: 0, count: 400),
+                                       modeCovariances: spectrum.discreteStationaryBlocks)
+        let steps = [10, 30, 100, 300, 1000, 3000, 10_000]
+        let result = simulation.run(SGDSettings(chains: 200, steps: 10_000, recordSteps: [0] + steps, seed: 9, groups: 20))
+        for (index, k) in steps.enumerated() {
+            let measured = result.displacements[index + 1]
+            let exact = spectrum.discreteDisplacement(steps: k)
+            print("k \(k): sim \(measured.value) ± \(measured.standardError) exact \(exact) continuous \(spectrum.continuousDisplacement(steps: Double(k)))")
+            #expect(abs(measured.value - exact) <= 4 * measured.standardError, "k = \(k)")
+            #expect(measured.standardError < 0.05 * exact)
+        }
+    }
+}

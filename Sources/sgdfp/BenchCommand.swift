@@ -35,6 +35,8 @@ struct BenchCommand: ParsableCommand {
     var export: String?
     @Option(help: ArgumentHelp("Instead of the time schemes, time the direct stationary solve against time marching to the same residual on these cases (\(StationaryBench.cases.map(\.name).joined(separator: ", ")), or all).", valueName: "cases"))
     var stationary: String?
+    @Flag(help: "Instead of the time schemes, time simulated SGD: steps per second for 1, 10 and 1000 chains on d = 2 and d = 200.")
+    var sgd = false
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1.") }
@@ -54,6 +56,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if sgd {
+            SGDBench.run(repeats: repeats)
+            return
+        }
         if let stationary {
             FFTWRuntime.importWisdom(from: FFTWRuntime.defaultWisdomPath)
             defer { FFTWRuntime.exportWisdom(to: FFTWRuntime.defaultWisdomPath) }

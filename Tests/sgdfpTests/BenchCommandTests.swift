@@ -32,4 +32,14 @@ import Testing
         #expect(r.status != 0)
         #expect(r.stderr.contains("Unknown case 'p9-12'"), "\(r.stderr)")
     }
+
+    @Test func sgdThroughputTableHasEveryRow() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGDFPBinary.run(["bench", "--sgd", "--repeats", "1"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("2 ") || $0.hasPrefix("200 ") }
+        #expect(rows.count == 6, "\(r.stdout)")
+        #expect(r.stdout.contains("1.00×"))
+    }
 }

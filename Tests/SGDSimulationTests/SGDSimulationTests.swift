@@ -120,3 +120,22 @@ struct SimulatedDiffusionTests {
         }
     }
 }
+
+@Suite("Translation law of simulated SGD (physics.md §10.3)")
+struct TranslationLawTests {
+    @Test("P6: noisy SGD keeps u·θ on the exact discrete recursion in every chain, since no noise reaches u")
+    func flatDirection() {
+        let sde = ReferenceModel.p6.sde
+        let u = [-0.5, 3.0.squareRoot() / 2]
+        let result = SGDSimulation(oracle: ModelNoiseGradient(sde), hyperparameters: sde.hyperparameters, initial: .pointMass(at: [0.3, 0.4, 0, 0]))
+            .run(SGDSettings(chains: 50, steps: 400, recordSteps: [20, 100, 400], seed: 2, trajectories: 50))
+        for (r, k) in [20, 100, 400].enumerated() {
+            let exact = ModifiedFlow.translationDiscrete(u[0] * 0.3 + u[1] * 0.4, learningRate: 0.05, momentum: 0.9, weightDecay: 0.05, steps: k)
+            for trajectory in result.trajectories {
+                #expect(abs(u[0] * trajectory[4 * r] + u[1] * trajectory[4 * r + 1] - exact) <= 1e-12, "k = \(k)")
+            }
+        }
+        // The other direction does carry noise.
+        #expect(result.covariances[2][0] > 1e-4)
+    }
+}

@@ -21,6 +21,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "With --output: replace that file if it exists.") var overwrite = false
     @Option(help: "The modified loss is computed where p exceeds this fraction of its peak (default 1e-6).") var threshold = 1e-6
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.") var quiet = false
+    @OptionGroup var sidecar: SidecarOption
 
     func run() throws {
         try runReportingErrors {
@@ -48,6 +49,7 @@ struct AnalyzeCommand: ParsableCommand {
                 try DensityAnalysis(density: $0, sde: sde, grid: grid, threshold: threshold, effort: .estimate)
             }
             let destination = output ?? file
+            try sidecar.check(output: destination, overwrite: output == nil ? false : overwrite)
             let atomic = try AtomicOutput(destination: destination, overwrite: output == nil ? true : overwrite)
             Interruption.protect(atomic.temporaryPath)
             defer { Interruption.release() }
@@ -76,6 +78,7 @@ struct AnalyzeCommand: ParsableCommand {
                 print(Describe.analysis(analysis))
                 print("\nwrote \(destination)")
             }
+            sidecar.write(output: destination, quiet: quiet)
         }
     }
 }

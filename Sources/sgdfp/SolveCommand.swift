@@ -25,6 +25,8 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: "Replace the output file if it already exists.")
     var overwrite = false
 
+    @OptionGroup var sidecar: SidecarOption
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one run-file key (repeatable).", valueName: "section.key=value"))
     var overrides: [String] = []
 
@@ -90,6 +92,7 @@ struct SolveCommand: ParsableCommand {
             throw SimulationError.unknownScheme(config.time.scheme, known: TimeSteppers.choices)
         }
         let setup = try RunSetup.build(config)
+        try sidecar.check(output: config.output.path, overwrite: overwrite)
         if !quiet {
             print(Describe.model(setup.sde))
             print("")
@@ -106,5 +109,6 @@ struct SolveCommand: ParsableCommand {
             print(Describe.summary(report, setup: setup))
             print("\nwrote \(config.output.path)")
         }
+        sidecar.write(output: config.output.path, quiet: quiet)
     }
 }

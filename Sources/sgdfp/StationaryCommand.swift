@@ -21,6 +21,7 @@ struct StationaryCommand: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "Output HDF5 file.") var output = "sgdfp-stationary.h5"
     @Flag(help: "Replace the output file if it already exists.") var overwrite = false
+    @OptionGroup var sidecar: SidecarOption
     @Option(help: "Target of ‖L p‖/‖p‖, per unit time (default 1e-10).") var residual = 1e-10
     @Option(help: "Most propagator applications (default 400).") var maxApplications = 400
     @Option(help: "The modified loss is computed where p exceeds this fraction of its peak (default 1e-6).") var threshold = 1e-6
@@ -33,6 +34,7 @@ struct StationaryCommand: ParsableCommand {
             let sde = try RunSetup.makeSDE(config)
             if let reason = StationaryPipeline.unavailability(sde) { throw SetupError(reason) }
             let grid = try StationaryPipeline.grid(config, sde: sde, minimumPoints: 4)
+            try sidecar.check(output: output, overwrite: overwrite)
             if !runFile.quiet {
                 print(Describe.model(sde))
                 print("")
@@ -52,6 +54,7 @@ struct StationaryCommand: ParsableCommand {
                 print(Describe.stationary(result))
                 print("\nwrote \(output)")
             }
+            sidecar.write(output: output, quiet: runFile.quiet)
             if !result.solution.converged {
                 writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] points to go lower.", result.solution.residual, residual))
             }

@@ -25,6 +25,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var runFile: RunFileOptions
     @Option(name: .shortAndLong, help: "Output HDF5 file; the report goes beside it with extension .json.") var output = "sgdfp-validate.h5"
     @Flag(help: "Replace the output files if they exist.") var overwrite = false
+    @OptionGroup var sidecar: SidecarOption
     /// The stationarity claim's bound: the density changes by less than this fraction of itself per unit time.
     static let stationarityTolerance = 1e-6
 
@@ -38,6 +39,7 @@ struct ValidateCommand: ParsableCommand {
             if !overwrite && FileManager.default.fileExists(atPath: jsonPath) {
                 throw SetupError("File \(jsonPath) already exists; remove it, choose another --output, or pass --overwrite.")
             }
+            try sidecar.check(output: output, overwrite: overwrite)
             if !runFile.quiet { print(Describe.model(sde)); print("") }
 
             var stationary: StationaryPipeline?
@@ -90,6 +92,7 @@ struct ValidateCommand: ParsableCommand {
                 print("\n" + (report.allAgree ? "Every verdict agrees with the theory." : "Some verdicts disagree with the theory."))
                 print("wrote \(output) and \(jsonPath)")
             }
+            sidecar.write(output: output, quiet: runFile.quiet)
         }
         if !agree { throw ExitCode(1) }
     }

@@ -1,0 +1,24 @@
+import ArgumentParser
+import PhaseSpaceIO
+
+/// `--no-xdmf`, and the ParaView sidecar written beside a finished output (`run.h5` → `run.xmf`).
+struct SidecarOption: ParsableArguments {
+    @Flag(name: .customLong("no-xdmf"), help: "Do not write the XDMF sidecar (<output>.xmf) that lets ParaView open the file.")
+    var disabled = false
+
+    /// Before any work: refuses to replace a `.xmf` that sgdfp did not write, unless `overwrite`.
+    func check(output: String, overwrite: Bool) throws {
+        guard !disabled, !XDMFSidecar.mayWrite(for: output, overwrite: overwrite) else { return }
+        throw SetupError("File \(XDMFSidecar.path(for: output)) exists and was not written by sgdfp; pass --overwrite, --no-xdmf, or choose another -o.")
+    }
+
+    /// After the output is committed. A failure here leaves the HDF5 file complete, so it is a warning.
+    func write(output: String, quiet: Bool) {
+        guard !disabled else { return }
+        do {
+            if let path = try XDMFSidecar.write(for: output), !quiet { print("wrote \(path) (open it in ParaView)") }
+        } catch {
+            writeError("sgdfp: warning: the XDMF sidecar of \(output) was not written: \(error)")
+        }
+    }
+}

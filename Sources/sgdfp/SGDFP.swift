@@ -12,6 +12,6 @@ struct SGDFP: ParsableCommand {
             With no run file, every command runs the built-in example (one parameter, η = 0.1, β = 0.9, S = 1).
             """,
         version: version,
-        subcommands: [SolveCommand.self, StationaryCommand.self, AnalyzeCommand.self, ValidateCommand.self, SimulateCommand.self, DiffusionCommand.self, ModifiedFlowCommand.self, BenchCommand.self],
+        subcommands: [SolveCommand.self, StationaryCommand.self, AnalyzeCommand.self, ValidateCommand.self, SimulateCommand.self, DiffusionCommand.self, ModifiedFlowCommand.self, InspectCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
 }

@@ -51,7 +51,8 @@ public struct SGDResult: Sendable {
     /// The recorded steps and their continuous times t = ηk.
     public var recordSteps: [Int]
     public var times: [Double]
-    /// Per recorded step, the mean (n) and covariance (n×n row-major) over all chains.
+    /// Per recorded step, the mean (n) and covariance over all chains: n×n row-major when n ≤ 16, else the n
+    /// variances only (a full covariance per record would cost O(n²) per chain and step recorded).
     public var means: [[Double]]
     public var covariances: [[Double]]
     /// Per recorded step after the burn-in, E‖θ_k − θ_burnIn‖² over chains (0 before it).
@@ -113,7 +114,7 @@ public final class SGDSimulation {
 
     /// Per-worker sums, merged after the run.
     private struct Accumulator {
-        var records: [[Double]]        // per record: Σx (n), then Σxxᵀ (n×n)
+        var records: [[Double]]        // per record: Σx (n), then Σxxᵀ (n×n) or Σx² (n)
         var displacement: [[Double]]   // per group, per record: Σ‖θ − θ_origin‖²
         var groupSums: [[Double]]      // per group: Σx (n), then Σxxᵀ (n²) or Σx² (n)
         var groupCounts: [Double]
@@ -134,7 +135,7 @@ public final class SGDSimulation {
         let (root, blockRoots) = startFactor()
         let workers = settings.workers
         let empty = Accumulator(
-            records: records.map { _ in [Double](repeating: 0, count: n + n * n) },
+            records: records.map { _ in [Double](repeating: 0, count: momentSize) },
             displacement: (0..<groups).map { _ in [Double](repeating: 0, count: records.count) },
             groupSums: (0..<groups).map { _ in [Double](repeating: 0, count: momentSize) },
             groupCounts: [Double](repeating: 0, count: groups), groupChains: [Double](repeating: 0, count: groups),
@@ -191,7 +192,11 @@ public final class SGDSimulation {
                     if let r = record {
                         for i in 0..<n {
                             acc.records[r][i] += x[i]
-                            for j in 0..<n { acc.records[r][n + i * n + j] += x[i] * x[j] }
+                            if full {
+                                for j in 0..<n { acc.records[r][n + i * n + j] += x[i] * x[j] }
+                            } else {
+                                acc.records[r][n + i] += x[i] * x[i]
+                            }
                         }
                         if k >= settings.burnIn {
                             var dist = 0.0
@@ -250,7 +255,8 @@ public final class SGDSimulation {
         for r in 0..<records.count {
             let m = (0..<n).map { merged.records[r][$0] / chains }
             means.append(m)
-            covariances.append((0..<(n * n)).map { merged.records[r][n + $0] / chains - m[$0 / n] * m[$0 % n] })
+            covariances.append(full ? (0..<(n * n)).map { merged.records[r][n + $0] / chains - m[$0 / n] * m[$0 % n] }
+                                    : (0..<n).map { merged.records[r][n + $0] / chains - m[$0] * m[$0] })
         }
         // Group estimates → value and standard error of their mean.
         func estimate(_ values: [Double]) -> Estimate {

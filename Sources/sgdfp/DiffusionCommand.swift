@@ -41,6 +41,7 @@ struct DiffusionCommand: ParsableCommand {
     @Flag(help: "With a run file: the replica distance D_rep(t) from theory, the Fokker-Planck solver and (with --simulate) SGD.") var replicas = false
     @Option(name: .shortAndLong, help: "Output HDF5 file.") var output = "sgdfp-diffusion.h5"
     @Flag(help: "Replace the output file if it already exists.") var overwrite = false
+    @Flag(name: .shortAndLong, help: "Print only the tables, warnings and errors.") var quiet = false
 
     func validate() throws {
         guard learningRate > 0, momentum >= 0, momentum < 1, batchSize >= 1, weightDecay >= 0, noiseScale >= 0 else {
@@ -56,7 +57,7 @@ struct DiffusionCommand: ParsableCommand {
         try runReportingErrors {
             if fdt || replicas {
                 try FluctuationReport(runFile: runFile!, fdt: fdt, replicas: replicas, chains: simulate, seed: seed,
-                                      output: output, overwrite: overwrite).run()
+                                      output: output, overwrite: overwrite, quiet: quiet).run()
                 return
             }
             let hp = Hyperparameters(learningRate: learningRate, momentum: momentum, batchSize: batchSize, weightDecay: weightDecay)
@@ -95,7 +96,7 @@ struct DiffusionCommand: ParsableCommand {
                 table.add(fmt(k, 4), fmt(learningRate * k, 4), fmt(continuous[i], 5), fmt(discrete[i], 5), i > 0 ? String(format: "%.3f", slopes[i - 1]) : "",
                           simulated[i].map { "\(fmt($0.value, 5)) ± \(fmt(1.96 * $0.standardError, 2))" } ?? "")
             }
-            print("Spectrum: \(curvatures.count) modes from \(fmt(curvatures.max()!)) to \(fmt(curvatures.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n")
+            if !quiet { print("Spectrum: \(curvatures.count) modes from \(fmt(curvatures.max()!)) to \(fmt(curvatures.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n") }
             print(table.render())
             print(String(format: "\nfitted exponent (checkpoints every %d steps to %@, last two thirds): %.4f continuous, %.4f discrete chain",
                          checkpoint, fmt(to), fitContinuous, fitDiscrete))
@@ -112,7 +113,7 @@ struct DiffusionCommand: ParsableCommand {
                                         "momentum": .double(momentum), "batch_size": .double(batchSize), "weight_decay": .double(weightDecay),
                                         "noise_scale": .double(noiseScale), "curvatures": .doubles(curvatures),
                                       ])
-            print("wrote \(output)")
+            if !quiet { print("wrote \(output)") }
         }
     }
 

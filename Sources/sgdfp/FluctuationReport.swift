@@ -16,6 +16,7 @@ struct FluctuationReport {
     let seed: UInt64
     let output: String
     let overwrite: Bool
+    var quiet = false
 
     static let lags: [Double] = [0, 0.1, 0.5, 1, 2, 5]
     static let times: [Double] = [0.1, 0.5, 1, 2, 5]
@@ -26,7 +27,7 @@ struct FluctuationReport {
         guard !sde.noise.isStateDependent else {
             throw SetupError("--fdt and --replicas use the exact Gaussian theory, which needs constant noise; choose [noise] model hessian, matrix or isotropic.")
         }
-        print(Describe.model(sde) + "\n")
+        if !quiet { print(Describe.model(sde) + "\n") }
         var attributes: [String: AttributeValue] = ["configuration": .text(config.renderTOML())]
         var series: [(String, String, [Double])] = []
         let hp = sde.hyperparameters
@@ -68,7 +69,10 @@ struct FluctuationReport {
             attributes["static_temperature"] = .double(tStatic)
             attributes["kinetic_temperature"] = .double(theory[0])
             series.append(("effective_temperature", "T_eff(lag) from the exact theory (lag 0: T_kin)", theory))
-            if chains != nil { series.append(("effective_temperature_sgd", "T_eff(lag) with C from simulated SGD", sgd.map { $0?.value ?? .nan })) }
+            if chains != nil {
+                series.append(("effective_temperature_sgd", "T_eff(lag) with C from simulated SGD", sgd.map { $0?.value ?? .nan }))
+                series.append(("effective_temperature_sgd_error", "standard error of effective_temperature_sgd", sgd.map { $0?.standardError ?? .nan }))
+            }
         }
         if replicas {
             let theory = Self.times.map { FluctuationTheory.replicaDistance(sde, time: $0) }
@@ -97,7 +101,10 @@ struct FluctuationReport {
             print("Replica distance D_rep(t) = E‖θᵃ(t) − θᵇ(t)‖² = 2 tr W_θθ(t)" + (limit.map { " (→ \(fmt($0, 6)))" } ?? "") + ":\n" + table.render())
             series.append(("replica_distance", "D_rep(t) from the exact theory", theory))
             series.append(("replica_distance_fokker_planck", "D_rep(t) from the Fokker-Planck solver: 2 tr of the theta-covariance grown from the start", fp))
-            if chains != nil { series.append(("replica_distance_sgd", "D_rep(t) from simulated SGD chains sharing their start", sgd.map { $0?.value ?? .nan })) }
+            if chains != nil {
+                series.append(("replica_distance_sgd", "D_rep(t) from simulated SGD chains sharing their start", sgd.map { $0?.value ?? .nan }))
+                series.append(("replica_distance_sgd_error", "standard error of replica_distance_sgd", sgd.map { $0?.standardError ?? .nan }))
+            }
         }
         let coordinate = fdt && !replicas ? ("lag", "lag tau in units of t", Self.lags) : ("replica_time", "time t since the common start", Self.times)
         try TableFile.write(to: output, overwrite: overwrite, title: "Effective temperature and replica distance", coordinate: coordinate,
@@ -107,7 +114,7 @@ struct FluctuationReport {
                 try TableFile.series(file, name, name.hasPrefix("effective") ? "lag" : "replica_time", longName, values)
             }
         }
-        print("\nwrote \(output)")
+        if !quiet { print("\nwrote \(output)") }
     }
 
     /// χ_k = δθ_k / f summed over θ for a unit constant force on θ in the discrete recursion, k = 0 … steps.

@@ -109,7 +109,7 @@ struct SimulateCommand: ParsableCommand {
             let burn = burnIn ?? (start == "stationary" ? 0 : min(steps / 2, Int((10 / (slowest * hp.learningRate)).rounded(.up))))
             guard burn < steps else { throw SetupError("--burn-in (\(burn)) must be below --steps (\(steps)); run more steps.") }
 
-            let (grid, origin, reference) = try histogramGrid(config: config, sde: sde)
+            let (grid, origin, reference, axisValues) = try histogramGrid(config: config, sde: sde)
             let settings = SGDSettings(chains: chains, steps: steps, burnIn: burn, recordSteps: Array(stride(from: 0, through: steps, by: recordEvery)),
                                        seed: seed, trajectories: min(trajectories, chains))
             if !runFile.quiet {
@@ -125,7 +125,7 @@ struct SimulateCommand: ParsableCommand {
                 }
             }
             try SimulationOutput.write(to: output, overwrite: overwrite, config: config, sde: sde, result: result, comparison: comparison,
-                                       grid: grid, origin: origin, totalVariation: tv, source: source)
+                                       grid: grid, origin: origin, axisValues: axisValues, totalVariation: tv, source: source)
             print(comparison.table())
             if design != nil || data != nil {
                 print("The exact discrete covariance holds Σ at its value at the minimum; real regression noise grows with the distance from it (physics.md §4), which SGD feels and that column does not.")
@@ -141,7 +141,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     /// The grid of `--compare`'s file with its density, or the grid `sgdfp solve` would use for the run.
-    private func histogramGrid(config: RunConfiguration, sde: LangevinSDE) throws -> (PhaseSpaceGrid?, [Double]?, [Double]?) {
+    private func histogramGrid(config: RunConfiguration, sde: LangevinSDE) throws -> (PhaseSpaceGrid?, [Double]?, [Double]?, [[Double]]?) {
         if let path = compare {
             let reader = try NetCDFReader(path: path)
             defer { reader.close() }
@@ -161,10 +161,10 @@ struct SimulateCommand: ParsableCommand {
             }
             let halfWidths = axes.map { Double($0.count) * ($0[1] - $0[0]) / 2 }
             let origin = zip(axes, halfWidths).map { $0[0] + $1 }
-            return (try PhaseSpaceGrid(points: axes.map(\.count), halfWidths: halfWidths), origin, density)
+            return (try PhaseSpaceGrid(points: axes.map(\.count), halfWidths: halfWidths), origin, density, axes)
         }
-        if sde.parameterDimension > 2 { return (nil, nil, nil) }
-        guard let setup = try? RunSetup.build(config) else { return (nil, nil, nil) }
-        return (setup.grid, sde.stationaryPoint, nil)
+        if sde.parameterDimension > 2 { return (nil, nil, nil, nil) }
+        guard let setup = try? RunSetup.build(config) else { return (nil, nil, nil, nil) }
+        return (setup.grid, sde.stationaryPoint, nil, nil)
     }
 }

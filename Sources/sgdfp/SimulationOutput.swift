@@ -9,7 +9,8 @@ import Spectral
 /// solver's grid (2-D marginals in 4-D) and a few trajectories; written whole or not at all.
 enum SimulationOutput {
     static func write(to destination: String, overwrite: Bool, config: RunConfiguration, sde: LangevinSDE, result: SGDResult,
-                      comparison: MomentComparison, grid: PhaseSpaceGrid?, origin: [Double]?, totalVariation: Double?, source: String) throws {
+                      comparison: MomentComparison, grid: PhaseSpaceGrid?, origin: [Double]?, axisValues: [[Double]]? = nil,
+                      totalVariation: Double?, source: String) throws {
         let output = try AtomicOutput(destination: destination, overwrite: overwrite)
         Interruption.protect(output.temporaryPath)
         defer { Interruption.release() }
@@ -17,7 +18,7 @@ enum SimulationOutput {
             let file = try NetCDFFile.create(at: output.temporaryPath)
             do {
                 try fill(file, config: config, sde: sde, result: result, comparison: comparison, grid: grid, origin: origin,
-                         totalVariation: totalVariation, source: source)
+                         axisValues: axisValues, totalVariation: totalVariation, source: source)
                 try file.close()
             } catch {
                 try? file.close()
@@ -31,7 +32,7 @@ enum SimulationOutput {
     }
 
     private static func fill(_ file: NetCDFFile, config: RunConfiguration, sde: LangevinSDE, result: SGDResult, comparison: MomentComparison,
-                             grid: PhaseSpaceGrid?, origin: [Double]?, totalVariation: Double?, source: String) throws {
+                             grid: PhaseSpaceGrid?, origin: [Double]?, axisValues: [[Double]]?, totalVariation: Double?, source: String) throws {
         let d = sde.parameterDimension, n = 2 * d
         let names = PhaseSpaceGrid.axisNames(parameterDimension: d)
         let root: [String: AttributeValue] = [
@@ -54,7 +55,8 @@ enum SimulationOutput {
 
         if let grid, let origin {
             for (i, axis) in grid.axes.enumerated() {
-                try file.defineDimension(axis.name, coordinates: axis.coordinates.map { $0 + origin[i] },
+                // The compared file's own coordinates, bit for bit, so that xarray aligns the two grids.
+                try file.defineDimension(axis.name, coordinates: axisValues?[i] ?? axis.coordinates.map { $0 + origin[i] },
                                          attributes: ["long_name": .text(SolveRunner.longName(axis.name, d: d)), "units": .text("1")])
             }
         }
@@ -68,8 +70,15 @@ enum SimulationOutput {
         }
         try file.defineVariable("sgd_mean", dimensions: ["time", RunVariable.component],
                                 attributes: ["long_name": .text("mean of (theta, v) over the chains"), "units": .text("1")])
-        try file.defineVariable("sgd_covariance", dimensions: ["time", RunVariable.component, RunVariable.componentB],
-                                attributes: ["long_name": .text("covariance of (theta, v) over the chains"), "units": .text("1")])
+        // Above 16 phase-space components the simulation keeps the variances only.
+        let fullCovariance = result.covariances.first?.count == n * n
+        if fullCovariance {
+            try file.defineVariable("sgd_covariance", dimensions: ["time", RunVariable.component, RunVariable.componentB],
+                                    attributes: ["long_name": .text("covariance of (theta, v) over the chains"), "units": .text("1")])
+        } else {
+            try file.defineVariable("sgd_variance", dimensions: ["time", RunVariable.component],
+                                    attributes: ["long_name": .text("variance of each component of (theta, v) over the chains"), "units": .text("1")])
+        }
         try file.defineVariable("sgd_step", dimensions: ["time"], attributes: ["long_name": .text("SGD step k"), "units": .text("1")])
         let kept = result.trajectories.count
         if kept > 0 {
@@ -80,7 +89,7 @@ enum SimulationOutput {
         for (r, t) in result.times.enumerated() {
             try file.appendTime(t)
             try file.writeRecord("sgd_mean", index: r, values: result.means[r])
-            try file.writeRecord("sgd_covariance", index: r, values: result.covariances[r])
+            try file.writeRecord(fullCovariance ? "sgd_covariance" : "sgd_variance", index: r, values: result.covariances[r])
             try file.writeRecord("sgd_step", index: r, values: [Double(result.recordSteps[r])])
             if kept > 0 {
                 try file.writeRecord("sgd_trajectory", index: r, values: result.trajectories.flatMap { Array($0[(r * n)..<((r + 1) * n)]) })

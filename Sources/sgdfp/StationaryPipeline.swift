@@ -79,7 +79,7 @@ struct StationaryPipeline {
         moments = Quadrature.moments(of: density, on: grid)
         if let worst = moments.boundaryFractions.max(), worst > 1e-6 {
             let axis = grid.axes[moments.boundaryFractions.firstIndex(of: worst)!].name
-            throw SetupError(String(format: "The stationary density reaches the box edge along %@ (%.2g of its peak); widen [grid] box or use box = \"auto\".", axis, worst))
+            throw SetupError(String(format: "The stationary density reaches the box edge along %@ (%.2g of its peak); use more [grid] points (the automatic box holds 7.5 standard deviations, so this is the ringing of an under-resolved density), or widen [grid] box if you set it.", axis, worst))
         }
         if let theory = try? StationaryTheory(sde) {
             let exact = AlignedBuffer(count: grid.pointCount)

@@ -1,10 +1,12 @@
 # The two commands of the README:
 #   make example   installs what is missing, builds in release mode, runs the built-in example
-#   make test      installs what is missing, runs the whole test suite (release build)
+#   make test      installs what is missing, runs the whole test suite (release build), then the notebooks in
+#                  their small mode (scripts/notebooks.sh --small)
+#   make notebooks regenerates the notebooks' data and the figures in notebooks-data/figures/ (a few minutes)
 SWIFT ?= swift
 PYTHON_ENV := $(CURDIR)/.venv/bin/python
 
-.PHONY: example test test-long deps python-env build bench clean
+.PHONY: example test test-long deps python-env build bench clean notebooks notebooks-small
 
 deps:
 	@scripts/install-deps.sh
@@ -24,6 +26,13 @@ test: deps python-env
 	$(SWIFT) build $(TEST_FLAGS) --product sgdfp
 	SGDFP_PYTHON=$(PYTHON_ENV) SGDFP_BINARY=$(CURDIR)/.build/release/sgdfp \
 	  $(SWIFT) test $(TEST_FLAGS)
+	scripts/notebooks.sh --small --binary $(CURDIR)/.build/release/sgdfp
+
+notebooks: build python-env
+	scripts/notebooks.sh --binary $(CURDIR)/.build/release/sgdfp
+
+notebooks-small: build python-env
+	scripts/notebooks.sh --small --binary $(CURDIR)/.build/release/sgdfp
 
 bench: build
 	.build/release/sgdfp bench

@@ -11,7 +11,8 @@ struct DiffusionCommand: ParsableCommand {
         discussion: """
             The noise is the paper's Σ = σ²H and the start is stationary (physics.md §8). The curve is summed \
             exactly over the modes, for the continuous model and for the discrete heavy-ball chain, at steps \
-            spaced --per-decade per decade from --from to --to; the local log-log slopes follow, and the \
+            spaced --per-decade per decade from --from to --to (the discrete chain and SGD at the nearest whole \
+            step); the local log-log slopes of the continuous curve follow, and the \
             exponent is fitted the paper's way: on checkpoints every --checkpoint steps up to --to, skipping the \
             first third and fitting the last two thirds. Also printed: the local displacement η² tr P_vv per \
             step, the weight-decay cut-off (1−β)/(ηλ) and the saturation 2 tr P_θθ. --simulate N runs N chains of \
@@ -68,9 +69,12 @@ struct DiffusionCommand: ParsableCommand {
             }
             let model = DiffusionSpectrum(hyperparameters: hp, curvatures: curvatures, noiseScale: noiseScale)
             let count = Int((log10(to / from) * Double(perDecade)).rounded()) + 1
-            let steps = (0..<count).map { (from * pow(10, Double($0) / Double(perDecade))).rounded() }
+            // The continuous curve and its slopes at exact fractions of a decade (as physics.md §9.8 tabulates
+            // them); the discrete chain and SGD at the nearest whole step.
+            let steps = (0..<count).map { from * pow(10, Double($0) / Double(perDecade)) }
+            let wholeSteps = steps.map { Int($0.rounded()) }
             let continuous = steps.map { model.continuousDisplacement(steps: $0) }
-            let discrete = steps.map { model.discreteDisplacement(steps: Int($0)) }
+            let discrete = wholeSteps.map { model.discreteDisplacement(steps: $0) }
             let slopes = DiffusionSpectrum.localSlopes(steps: steps, values: continuous)
             let checkpoints = stride(from: Double(checkpoint), through: to, by: Double(checkpoint)).map { $0 }
             let fitContinuous = checkpoints.count >= 3
@@ -81,19 +85,19 @@ struct DiffusionCommand: ParsableCommand {
             var simulated: [Estimate?] = steps.map { _ in nil }
             var throughput: Double?
             if let chains = simulate {
-                let recorded = steps.map(Int.init).filter { $0 <= simulateTo }
+                let recorded = Array(Set(wholeSteps.filter { $0 <= simulateTo })).sorted()
                 let oracle = DiagonalModelGradient(hyperparameters: hp, curvatures: curvatures, noiseScale: noiseScale)
                 let simulation = SGDSimulation(oracle: oracle, hyperparameters: hp, mean: [Double](repeating: 0, count: 2 * curvatures.count),
                                                modeCovariances: model.discreteStationaryBlocks)
                 let result = simulation.run(SGDSettings(chains: chains, steps: recorded.last ?? 1, recordSteps: recorded, seed: seed,
                                                         groups: min(20, chains), sampleEvery: max(1, recorded.last ?? 1)))
-                for (i, k) in recorded.enumerated() { simulated[steps.firstIndex(of: Double(k))!] = result.displacements[i] }
+                for (i, k) in wholeSteps.enumerated() where k <= simulateTo { simulated[i] = result.displacements[recorded.firstIndex(of: k)!] }
                 throughput = result.stepsPerSecond
             }
 
-            var table = ConsoleTable("step k", "t = ηk", "continuous", "discrete chain", "local slope", "SGD (95 % CI)")
+            var table = ConsoleTable("step k", "t = ηk", "continuous", "discrete chain (whole k)", "local slope", "SGD (95 % CI)")
             for (i, k) in steps.enumerated() {
-                table.add(fmt(k, 4), fmt(learningRate * k, 4), fmt(continuous[i], 5), fmt(discrete[i], 5), i > 0 ? String(format: "%.3f", slopes[i - 1]) : "",
+                table.add(fmt(k, 4), fmt(learningRate * k, 4), fmt(continuous[i], 5), "\(fmt(discrete[i], 5)) (\(wholeSteps[i]))", i > 0 ? String(format: "%.3f", slopes[i - 1]) : "",
                           simulated[i].map { "\(fmt($0.value, 5)) ± \(fmt(1.96 * $0.standardError, 2))" } ?? "")
             }
             if !quiet { print("Spectrum: \(curvatures.count) modes from \(fmt(curvatures.max()!)) to \(fmt(curvatures.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n") }
@@ -104,7 +108,7 @@ struct DiffusionCommand: ParsableCommand {
             print("saturation 2 tr P_θθ: \(fmt(model.saturation)); weight-decay cut-off: " + (model.weightDecayCutoff.map { "\(fmt($0)) steps" } ?? "none (λ = 0)"))
             if let throughput { print("simulated SGD: \(fmt(throughput, 3)) steps per second (\(simulate!) chains × \(curvatures.count) modes)") }
 
-            try DiffusionOutput.write(to: output, overwrite: overwrite, steps: steps, continuous: continuous, discrete: discrete, slopes: slopes,
+            try DiffusionOutput.write(to: output, overwrite: overwrite, steps: steps, wholeSteps: wholeSteps, continuous: continuous, discrete: discrete, slopes: slopes,
                                       simulated: simulated, attributes: [
                                         "fitted_exponent_continuous": .double(fitContinuous), "fitted_exponent_discrete": .double(fitDiscrete),
                                         "fit_checkpoint_steps": .int(checkpoint), "local_displacement": .double(model.localDisplacement),

@@ -4,12 +4,13 @@ import SGDSimulation
 
 /// The HDF5 file of `sgdfp diffusion`: the curves over a `step` coordinate and the figures as attributes.
 enum DiffusionOutput {
-    static func write(to destination: String, overwrite: Bool, steps: [Double], continuous: [Double], discrete: [Double], slopes: [Double],
+    static func write(to destination: String, overwrite: Bool, steps: [Double], wholeSteps: [Int], continuous: [Double], discrete: [Double], slopes: [Double],
                       simulated: [Estimate?], attributes: [String: AttributeValue]) throws {
         try TableFile.write(to: destination, overwrite: overwrite, title: "Anomalous diffusion of SGD with momentum (mode sums)",
                             coordinate: ("step", "SGD step k", steps), attributes: attributes) { file in
             try TableFile.series(file, "msd_continuous", "step", "E|theta_k - theta_0|^2 from a stationary start, continuous model", continuous)
-            try TableFile.series(file, "msd_discrete", "step", "E|theta_k - theta_0|^2 from a stationary start, exact discrete chain", discrete)
+            try TableFile.series(file, "whole_step", "step", "the whole step at which the discrete chain and SGD are evaluated", wholeSteps.map(Double.init))
+            try TableFile.series(file, "msd_discrete", "step", "E|theta_k - theta_0|^2 from a stationary start, exact discrete chain at whole_step", discrete)
             try TableFile.series(file, "local_slope", "step", "local log-log slope of msd_continuous from the previous step", [Double.nan] + slopes)
             if simulated.contains(where: { $0 != nil }) {
                 try TableFile.series(file, "msd_sgd", "step", "E|theta_k - theta_0|^2 of simulated SGD (NaN where not simulated)",

@@ -15,7 +15,7 @@ struct ConsoleTable {
             cells.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingTrailingSpaces()
         }
-        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ").trimmingTrailingSpaces()
         return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
     }
 }

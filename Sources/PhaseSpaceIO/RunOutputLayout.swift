@@ -88,6 +88,16 @@ public enum RunVariable {
     public static func marginal(_ key: String) -> String { "density_\(key)" }
     /// `exact_density_<key>` for a marginal key such as "theta1_v2".
     public static func exactMarginal(_ key: String) -> String { "exact_density_\(key)" }
+    /// The phase-space coordinates of a file, d = 1 then d = 2, in axis order.
+    public static let axisNameSets = [["theta", "v"], ["theta1", "theta2", "v1", "v2"]]
+}
+
+extension NetCDFReader {
+    /// The phase-space coordinate variables of an sgdfp file in axis order (`RunVariable.axisNameSets`),
+    /// or nil when it has neither set.
+    public var phaseSpaceAxisNames: [String]? {
+        RunVariable.axisNameSets.first { $0.allSatisfy(hasVariable) }
+    }
 }
 
 /// The data of one output time.

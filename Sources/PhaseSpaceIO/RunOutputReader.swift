@@ -5,9 +5,8 @@ public struct RunOutputReader {
     public static func lastFrame(path: String) throws -> (axes: [PhaseSpaceAxis], time: Double, density: [Double]) {
         let reader = try NetCDFReader(path: path)
         defer { reader.close() }
-        let candidates = [["theta", "v"], ["theta1", "theta2", "v1", "v2"]]
         guard reader.hasVariable(RunVariable.time),
-              let axisNames = candidates.first(where: { $0.allSatisfy(reader.hasVariable) }) else {
+              let axisNames = reader.phaseSpaceAxisNames else {
             throw PhaseSpaceIOError(.notRunFile, "File \(path) is not an sgdfp run file (it lacks time and the coordinates theta, v or theta1, theta2, v1, v2); pass a file written by sgdfp solve.")
         }
         guard reader.hasVariable(RunVariable.density) else {
@@ -41,10 +40,9 @@ extension RunOutputReader {
         -> (axes: [PhaseSpaceAxis], time: Double, density: [Double], configuration: String?, variables: [String]) {
         let reader = try NetCDFReader(path: path)
         defer { reader.close() }
-        let candidates = [["theta", "v"], ["theta1", "theta2", "v1", "v2"]]
         let source = try reader.attribute("source")?.text ?? ""
         guard source.hasPrefix("sgdfp"), reader.hasVariable(RunVariable.time),
-              let axisNames = candidates.first(where: { $0.allSatisfy(reader.hasVariable) }) else {
+              let axisNames = reader.phaseSpaceAxisNames else {
             throw PhaseSpaceIOError(.notRunFile, "File \(path) is not an sgdfp solve output (it lacks the source attribute \"sgdfp …\", time or the phase-space coordinates); pass a file written by sgdfp solve.")
         }
         guard reader.hasVariable(RunVariable.density) else {

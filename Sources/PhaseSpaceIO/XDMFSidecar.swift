@@ -63,10 +63,7 @@ public enum XDMFSidecar {
 
     /// The XDMF document for an open sgdfp file, or nil if it has no 2-D phase-space field.
     static func document(_ reader: NetCDFReader, fileName: String) throws -> String? {
-        let axisNames = reader.variableNames.filter { name in
-            (name == "theta" || name == "v" || name.range(of: #"^(theta|v)[0-9]+$"#, options: .regularExpression) != nil)
-                && ((try? reader.dimensions(of: name)) == [name])
-        }
+        let axisNames = reader.phaseSpaceAxisNames ?? []
         var sizes: [String: Int] = [:]
         for axis in axisNames { sizes[axis] = try reader.shape(of: axis)[0] }
         let times = reader.hasVariable("time") ? try reader.read("time") : []

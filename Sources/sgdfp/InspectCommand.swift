@@ -81,10 +81,7 @@ struct FileSummary: Codable {
             }
         }
 
-        let axisNames = names.filter { n in
-            (n == "theta" || n == "v" || n.range(of: #"^(theta|v)[0-9]+$"#, options: .regularExpression) != nil) && (try? reader.dimensions(of: n)) == [n]
-        }
-        axes = try axisNames.map { name in
+        axes = try (reader.phaseSpaceAxisNames ?? []).map { name in
             let values = try reader.read(name)
             return Axis(name: name, points: values.count, from: values.first ?? .nan, to: values.last ?? .nan,
                         spacing: values.count > 1 ? values[1] - values[0] : .nan)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PhaseSpaceIO
 
 /// `--no-xdmf`, and the ParaView sidecar written beside a finished output (`run.h5` → `run.xmf`).
@@ -13,8 +14,15 @@ struct SidecarOption: ParsableArguments {
     }
 
     /// After the output is committed. A failure here leaves the HDF5 file complete, so it is a warning.
+    /// With `--no-xdmf` an earlier sidecar of sgdfp's is removed, since it would describe the replaced file.
     func write(output: String, quiet: Bool) {
-        guard !disabled else { return }
+        guard !disabled else {
+            let stale = XDMFSidecar.path(for: output)
+            if FileManager.default.fileExists(atPath: stale), XDMFSidecar.mayWrite(for: output, overwrite: false) {
+                try? FileManager.default.removeItem(atPath: stale)
+            }
+            return
+        }
         do {
             if let path = try XDMFSidecar.write(for: output), !quiet { print("wrote \(path) (open it in ParaView)") }
         } catch {

@@ -41,6 +41,19 @@ enum SGDFPBinary {
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Runs SGDFP_PYTHON (the test environment's interpreter) with `arguments`; returns its exit status and stderr.
+    static func python(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(ProcessInfo.processInfo.environment["SGDFP_PYTHON"], "set SGDFP_PYTHON"))
+        process.arguments = arguments
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, message)
+    }
+
     /// A fresh scratch directory.
     static func scratch() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sgdfp-cli-\(UUID().uuidString)")

@@ -30,16 +30,8 @@ struct SolveOutputInteroperabilityTests {
                 assert "units" in v.attrs and "long_name" in v.attrs, v.name
             print("ok")
             """
-        let python = ProcessInfo.processInfo.environment["SGDFP_PYTHON"]!
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: python)
-        check.arguments = ["-c", script, dir.appendingPathComponent("run.h5").path]
-        let err = Pipe()
-        check.standardError = err
-        try check.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0, "\(message)")
+        let (status, message) = try SGDFPBinary.python(["-c", script, dir.appendingPathComponent("run.h5").path])
+        #expect(status == 0, "\(message)")
 
         let dump = Process()
         dump.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -52,15 +44,7 @@ struct SolveOutputInteroperabilityTests {
 
     /// Runs a python script on `files` (paths in `dir`); returns stderr on failure.
     static func python(_ script: String, _ files: [String], in dir: URL) throws -> (Int32, String) {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SGDFP_PYTHON"]!)
-        check.arguments = ["-c", script] + files.map { dir.appendingPathComponent($0).path }
-        let err = Pipe()
-        check.standardError = err
-        try check.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        return (check.terminationStatus, message)
+        try SGDFPBinary.python(["-c", script] + files.map { dir.appendingPathComponent($0).path })
     }
 
     @Test func xarrayReadsTheAnalysisVariablesWithTheirCoordinates() throws {

@@ -7,15 +7,7 @@ import Testing
 struct XDMFSidecarTests {
     private func check(_ files: [String], in dir: URL) throws -> (Int32, String) {
         let script = SGDFPBinary.repositoryRoot.appendingPathComponent("scripts/check_xdmf.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SGDFP_PYTHON"]!)
-        process.arguments = [script] + files.map { dir.appendingPathComponent($0).path }
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, message)
+        return try SGDFPBinary.python([script] + files.map { dir.appendingPathComponent($0).path })
     }
 
     @Test func everyOutputKindGetsASidecarThatMatchesItsFile() throws {
@@ -69,5 +61,8 @@ struct XDMFSidecarTests {
         try FileManager.default.moveItem(at: dir.appendingPathComponent("own2.h5"), to: dir.appendingPathComponent("own.h5"))
         #expect(try SGDFPBinary.run(["analyze", "own.h5", "-q"], in: dir).status == 0)
         #expect(try String(contentsOf: dir.appendingPathComponent("own.xmf"), encoding: .utf8).contains("current_theta"))
+        // Rewriting a file with --no-xdmf removes its own sidecar, which would describe the old file.
+        #expect(try SGDFPBinary.run(fast + ["-o", "own.h5", "--overwrite", "--no-xdmf"], in: dir).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("own.xmf").path))
     }
 }

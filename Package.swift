@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ProbabilityCurrent", targets: ["ProbabilityCurrent"]),
         .library(name: "Validation", targets: ["Validation"]),
         .library(name: "SGDSimulation", targets: ["SGDSimulation"]),
+        .library(name: "Studies", targets: ["Studies"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,17 +37,25 @@ let package = Package(
         .target(name: "SGDSimulation", dependencies: ["LangevinModel", "Spectral", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "PhaseSpaceIO", dependencies: ["CHDF5"]),
         .target(name: "RunConfiguration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
-        .executableTarget(
-            name: "sgdfp",
+        .target(
+            name: "Studies",
             dependencies: [
                 "Spectral", "LangevinModel", "FokkerPlanck", "StationaryDistribution", "ModifiedLoss", "ProbabilityCurrent",
                 "Validation", "SGDSimulation", "PhaseSpaceIO", "RunConfiguration", "CMemory",
+            ]
+        ),
+        .executableTarget(
+            name: "sgdfp",
+            dependencies: [
+                "Studies", "Spectral", "LangevinModel", "FokkerPlanck", "StationaryDistribution", "ModifiedLoss", "ProbabilityCurrent",
+                "Validation", "SGDSimulation", "PhaseSpaceIO", "RunConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "SGDFPTestSupport", dependencies: ["LangevinModel", "FokkerPlanck", "Spectral"], path: "Tests/Support"),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
-        .testTarget(name: "LangevinModelTests", dependencies: ["LangevinModel"]),
-        .testTarget(name: "FokkerPlanckTests", dependencies: ["FokkerPlanck", "Spectral", "LangevinModel"]),
+        .testTarget(name: "LangevinModelTests", dependencies: ["LangevinModel", "SGDFPTestSupport"]),
+        .testTarget(name: "FokkerPlanckTests", dependencies: ["FokkerPlanck", "Spectral", "LangevinModel", "SGDFPTestSupport"]),
         .testTarget(name: "StationaryDistributionTests", dependencies: ["StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
         .testTarget(name: "ModifiedLossTests", dependencies: ["ModifiedLoss", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
         .testTarget(name: "ProbabilityCurrentTests", dependencies: ["ProbabilityCurrent", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),

@@ -69,6 +69,8 @@ public struct SimulationSummary: Sendable {
     public var largestNegativeMass: Double
     public var smallestStep: Double
     public var largestStep: Double
+    /// True when a stop condition ended the run before the stop time.
+    public var stoppedEarly: Bool = false
 }
 
 /// The driver: owns the state, advances it with a stepper, stops at output times, checks every step for
@@ -86,7 +88,7 @@ public final class Simulation {
         self.stepper = stepper
         let space = stepper.representation
         state = space.makeState()
-        real = AlignedBuffer(count: space.grid.pointCount)
+        real = space.grid.makeField()
         space.load(initialDensity, into: state)
         time = startTime
     }
@@ -105,10 +107,21 @@ public final class Simulation {
         return times
     }
 
+    /// Runs to the stop time with one observer made of a closure.
     public func run(
         _ settings: SimulationSettings,
         progress: ((SimulationProgress) -> Void)? = nil,
-        onOutput: (SimulationFrame) throws -> Void
+        onOutput: @escaping (SimulationFrame) throws -> Void
+    ) throws -> SimulationSummary {
+        try run(settings, progress: progress, observers: [FrameCallback(onOutput)])
+    }
+
+    /// Runs to the stop time, or until a stop condition among the observers is satisfied, handing every
+    /// output frame to the observers in order.
+    public func run(
+        _ settings: SimulationSettings,
+        progress: ((SimulationProgress) -> Void)? = nil,
+        observers: [any FrameObserver]
     ) throws -> SimulationSummary {
         guard settings.stopTime.isFinite, settings.stopTime > time else {
             throw SimulationError.badSchedule("the stop time must be later than the start time (\(time))")
@@ -145,9 +158,10 @@ public final class Simulation {
                 throw SimulationError.densityAtBoundary(time: time, axis: grid.axes[a].name, fraction: f)
             }
             m.mean = zip(m.mean, stepper.dynamics.stationaryPoint).map { $0 + $1 }
-            try onOutput(SimulationFrame(time: time, steps: steps, stepSize: lastStep,
-                                         density: UnsafeBufferPointer(real.buffer), moments: m))
+            let frame = SimulationFrame(time: time, steps: steps, stepSize: lastStep, density: UnsafeBufferPointer(real.buffer), moments: m)
+            for observer in observers { try observer.observe(frame) }
         }
+        var stoppedEarly = false
 
         try emit()
         stepper.reset()
@@ -201,10 +215,15 @@ public final class Simulation {
                 }
             }
             try emit()
+            if observers.contains(where: \.isSatisfied) {
+                stoppedEarly = true
+                break
+            }
         }
         return SimulationSummary(
             steps: steps, rejectedSteps: rejected, evaluations: stepper.evaluations - evaluations0, wallTime: seconds(), outputTime: outputTime,
             finalMassError: abs(space.mass(state) - mass0) / abs(mass0), minimumDensity: minDensity,
-            largestNegativeMass: worstNegative, smallestStep: smallest.isFinite ? smallest : 0, largestStep: largest)
+            largestNegativeMass: worstNegative, smallestStep: smallest.isFinite ? smallest : 0, largestStep: largest,
+            stoppedEarly: stoppedEarly)
     }
 }

@@ -10,18 +10,29 @@ public final class RunOutputWriter {
     private var recordCount = 0
 
     /// Creates the file (it must not exist), defines every variable of the layout and writes the
-    /// coordinates and root attributes (`Conventions = "CF-1.10"`, the layout's attributes and
-    /// `hdf5_version`).
+    /// coordinates and root attributes (`Conventions = "CF-1.10"`, `hdf5_version` and the layout's
+    /// attributes).
     public init(path: String, layout: RunOutputLayout) throws {
         try Self.validate(layout)
         self.layout = layout
         file = try NetCDFFile.create(at: path)
         do {
+            try file.setAttribute("Conventions", .text("CF-1.10"))
+            try file.setAttribute("hdf5_version", .text(H5.libraryVersion))
             try defineEverything()
         } catch {
             try? file.close()
             throw error
         }
+    }
+
+    /// Defines the layout in a file that `OutputFile` created (and stamped with the common root
+    /// attributes); the layout's own root attributes are added. The caller closes the file.
+    public init(file: NetCDFFile, layout: RunOutputLayout) throws {
+        try Self.validate(layout)
+        self.layout = layout
+        self.file = file
+        try defineEverything()
     }
 
     /// Appends one time record to every time-dependent variable and flushes. The frame is checked
@@ -114,10 +125,7 @@ public final class RunOutputWriter {
     private var axisNames: [String] { layout.axes.map(\.name) }
 
     private func defineEverything() throws {
-        try file.setAttribute("Conventions", .text("CF-1.10"))
-        var root = layout.rootAttributes
-        root["Conventions"] = nil
-        if root["hdf5_version"] == nil { root["hdf5_version"] = .text(H5.libraryVersion) }
+        let root = layout.rootAttributes
         for name in NetCDFFile.orderedNames(root.keys) {
             try file.setAttribute(name, root[name]!)
         }

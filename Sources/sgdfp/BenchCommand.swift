@@ -1,9 +1,7 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanck
-import LangevinModel
-import RunConfiguration
-import Spectral
+import Foundation
+import Studies
 
 /// Release-build benchmark: every case with every applicable scheme, in one process, with costs in units
 /// of one forward+inverse FFT of the same grid measured in the same run, so the figures compare across
@@ -33,7 +31,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "FFTW threads.") var threads = 1
     @Option(help: ArgumentHelp("Write each selected case as a run file for `sgdfp solve` into this directory, and run nothing.", valueName: "directory"))
     var export: String?
-    @Option(help: ArgumentHelp("Instead of the time schemes, time the direct stationary solve against time marching to the same residual on these cases (\(StationaryBench.cases.map(\.name).joined(separator: ", ")), or all).", valueName: "cases"))
+    @Option(help: ArgumentHelp("Instead of the time schemes, time the direct stationary solve against time marching to the same residual on these cases (\(StationaryBenchmark.cases.map(\.name).joined(separator: ", ")), or all).", valueName: "cases"))
     var stationary: String?
     @Flag(help: "Instead of the time schemes, time simulated SGD: steps per second for 1, 10 and 1000 chains on d = 2 and d = 200.")
     var sgd = false
@@ -43,8 +41,8 @@ struct BenchCommand: ParsableCommand {
         for name in (schemes ?? "").split(separator: ",") where !TimeSteppers.names.contains(String(name)) {
             throw ValidationError("Unknown scheme '\(name)'; choose from \(TimeSteppers.names.joined(separator: ", ")).")
         }
-        for name in (stationary ?? "").split(separator: ",") where name != "all" && !StationaryBench.cases.contains(where: { $0.name == name }) {
-            throw ValidationError("Unknown stationary case '\(name)'; choose from \(StationaryBench.cases.map(\.name).joined(separator: ", ")) or all.")
+        for name in (stationary ?? "").split(separator: ",") where name != "all" && !StationaryBenchmark.cases.contains(where: { $0.name == name }) {
+            throw ValidationError("Unknown stationary case '\(name)'; choose from \(StationaryBenchmark.cases.map(\.name).joined(separator: ", ")) or all.")
         }
         for name in selectedCases where BenchCase.named(name) == nil {
             throw ValidationError("Unknown case '\(name)'; choose from \(BenchCase.all.map(\.name).joined(separator: ", ")).")
@@ -56,192 +54,60 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        if sgd {
-            SGDBench.run(repeats: repeats)
-            return
-        }
-        if let stationary {
-            FFTWRuntime.importWisdom(from: FFTWRuntime.defaultWisdomPath)
-            defer { FFTWRuntime.exportWisdom(to: FFTWRuntime.defaultWisdomPath) }
-            try StationaryBench.run(names: stationary.split(separator: ",").map(String.init))
-            return
-        }
-        if let export {
-            try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
-            for name in selectedCases {
-                let config = try BenchCase.named(name)!.configuration(stop: BenchCase.named(name)!.stop, scheme: "exact")
-                let path = (export as NSString).appendingPathComponent("\(name).toml")
-                try config.renderTOML().write(toFile: path, atomically: true, encoding: .utf8)
-                print("wrote \(path)")
-            }
-            return
-        }
-        // Large fields straight from and back to the system, so each case's peak is its own.
-        MemoryUsage.returnLargeBlocksToTheSystem()
-        FFTWRuntime.setThreads(threads)
-        FFTWRuntime.importWisdom(from: FFTWRuntime.defaultWisdomPath)
-        defer { FFTWRuntime.exportWisdom(to: FFTWRuntime.defaultWisdomPath) }
-        var table = ConsoleTable("case", "grid", "scheme", "t", "frames", "steps", "wall [s]", "FFT pairs/frame",
-                                 "L1 / moment err", "speed-up", "peak [MiB]", "predicted [MiB]")
-        var printed = 0
-        for name in selectedCases {
-            let bench = BenchCase.named(name)!
-            let rows = try measure(bench)
-            for row in rows { table.add(row) }
-            let lines = table.render().split(separator: "\n", omittingEmptySubsequences: false)
-            // Header once, then rows as they come.
-            let start = printed == 0 ? 0 : lines.count - rows.count
-            for line in lines[start...] { print(line) }
-            printed += rows.count
-            fflush(nil)
-        }
-    }
-
-    struct Measured {
-        var wall: Double
-        var steps: Int
-        var frames: Int
-        var error: Double
-        var stop: Double
-    }
-
-    func measure(_ bench: BenchCase) throws -> [[String]] {
-        let names = schemes.map { $0.split(separator: ",").map(String.init) } ?? bench.schemes
-        let entries = try names.map { try TimeSteppers.entry($0) }
-        var results: [(entry: TimeSteppers.Entry, m: Measured, peak: Double?, predicted: Double)] = []
-        var pairTimes: [Double] = []
-        var gridLabel = ""
-        // lawson-dp54 over its window; the others over the whole interval and, for comparison at equal
-        // times, over lawson-dp54's window too.
-        var runsToDo: [(TimeSteppers.Entry, Double)] = []
-        for entry in entries {
-            if entry.name == "lawson-dp54" {
-                runsToDo.append((entry, bench.coreStop))
-            } else {
-                runsToDo.append((entry, bench.stop))
-                if bench.coreStop < bench.stop { runsToDo.append((entry, bench.coreStop)) }
-            }
-        }
-        for (entry, stop) in runsToDo {
-            var config = try bench.configuration(stop: stop, scheme: entry.name)
-            config = try config.validated()
-            let setup = try RunSetup.build(config)
-            if entry.unavailability(for: setup.dynamics) != nil { continue }
-            let grid = setup.grid
-            gridLabel = grid.shape.map(String.init).joined(separator: "×")
-            MemoryUsage.resetPeak()
-            let baseline = MemoryUsage.resident()?.current
-            let fft = FullTransform(grid: grid, effort: .measure)
-            let initial = AlignedBuffer(count: grid.pointCount)
-            let exactField = AlignedBuffer(count: grid.pointCount)
-            guard case let .mixture(start) = setup.start else { continue }
-            try start.sample(on: grid, origin: setup.dynamics.stationaryPoint, into: initial.buffer)
-            var runs: [Measured] = []
-            for _ in 0..<repeats {
-                let stepper = try TimeSteppers.make(entry.name, dynamics: setup.dynamics, grid: grid, substepNorm: setup.substepNorm)
-                let simulation = Simulation(stepper: stepper, initialDensity: initial)
-                let settings = SimulationSettings(stopTime: config.time.stop, outputEvery: config.time.outputEvery,
-                                                  tolerance: tolerance ?? bench.tolerance(entry.name),
-                                                  boundaryTolerance: setup.boundaryTolerance)
-                var worst = 0.0
-                let summary = try simulation.run(settings) { frame in
-                    guard frame.time > 0, let exact = setup.exact else { return }
-                    if let mixture = exact.density(at: frame.time) {
-                        try mixture.sample(on: grid, origin: setup.dynamics.stationaryPoint, into: exactField.buffer)
-                        worst = max(worst, Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid))
-                    } else {
-                        let c = exact.moments(at: frame.time).covariance
-                        let scale = c.map(abs).max() ?? 1
-                        let err = zip(frame.moments.covariance, c).map { abs($0 - $1) }.max()! / scale
-                        if frame.time == config.time.stop { worst = err }
-                    }
+        try runReportingErrors {
+            if sgd { return print(Describe.sgdBench(SGDBenchmark(repeats: repeats).run())) }
+            if let stationary { return try stationaryBench(stationary.split(separator: ",").map(String.init)) }
+            if let export {
+                try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
+                for name in selectedCases {
+                    let path = (export as NSString).appendingPathComponent("\(name).toml")
+                    try BenchCase.named(name)!.runFile().write(toFile: path, atomically: true, encoding: .utf8)
+                    print("wrote \(path)")
                 }
-                let frames = Simulation.outputTimes(start: 0, stop: config.time.stop, every: config.time.outputEvery).count - 1
-                runs.append(Measured(wall: summary.solverTime, steps: summary.steps, frames: frames, error: worst, stop: config.time.stop))
-                pairTimes.append(Self.secondsPerCall(atLeast: 0.3) { fft.executePair() })
+                return
             }
-            let median = runs.sorted { $0.wall < $1.wall }[runs.count / 2]
-            let peak = MemoryUsage.resident().flatMap { r in baseline.map { r.peak - $0 } }
-            // The memory check's figure for the run, plus the reference FFT pair's two fields.
-            let fftBytes = Double(grid.pointCount) * 8 + Double(GaussianConvolution.spectralCount(grid)) * 16
-            let predicted = entry.memoryEstimate(grid: grid, dynamics: setup.dynamics) + fftBytes
-            results.append((entry, median, peak, predicted))
-        }
-        let pair = median(pairTimes)
-        let corePerTime = results.first { $0.entry.name == "lawson-dp54" }.map { $0.m.wall / $0.m.stop }
-        let mib = 1024.0 * 1024
-        return results.map { r in
-            let perFrame = r.m.wall / Double(max(r.m.frames, 1)) / pair
-            let speedUp = corePerTime.map { fmt($0 / (r.m.wall / r.m.stop), 3) } ?? "–"
-            return [bench.name, gridLabel, r.entry.name, fmt(r.m.stop, 3), "\(r.m.frames)", "\(r.m.steps)", fmt(r.m.wall, 3),
-                    fmt(perFrame, 3), fmt(r.m.error, 2), speedUp, r.peak.map { fmt($0 / mib, 4) } ?? "–", fmt(r.predicted / mib, 4)]
+            var bench = SchemeBenchmark()
+            (bench.repeats, bench.schemes, bench.tolerance, bench.threads) = (repeats, schemes?.split(separator: ",").map(String.init), tolerance, threads)
+            var table = ConsoleTable("case", "grid", "scheme", "t", "frames", "steps", "wall [s]", "FFT pairs/frame",
+                                     "L1 / moment err", "speed-up", "peak [MiB]", "predicted [MiB]")
+            let mib = 1024.0 * 1024
+            try bench.run(selectedCases.map { BenchCase.named($0)! }) { rows in
+                for r in rows {
+                    table.add(r.caseName, r.grid, r.scheme, fmt(r.stop, 3), "\(r.frames)", "\(r.steps)", fmt(r.solverSeconds, 3), fmt(r.fftPairsPerFrame, 3),
+                              fmt(r.error, 2), r.speedUp.map { fmt($0, 3) } ?? "–", r.peakBytes.map { fmt($0 / mib, 4) } ?? "–", fmt(r.predictedBytes / mib, 4))
+                }
+                printNewRows(table, count: rows.count)
+            }
         }
     }
 
-    /// Seconds per call of `body`, repeated until at least `seconds` have passed.
-    static func secondsPerCall(atLeast seconds: Double, _ body: () -> Void) -> Double {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var calls = 0, elapsed = 0.0
-        repeat {
-            body()
-            calls += 1
-            let d = clock.now - start
-            elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        } while elapsed < seconds
-        return elapsed / Double(calls)
+    private func stationaryBench(_ names: [String]) throws {
+        var table = ConsoleTable("case", "grid", "target", "direct [s]", "applications", "residual", "t*", "exact march [s]",
+                                 "dp54 [s] (window)", "dp54 to t* [s]", "vs exact march", "vs dp54")
+        try StationaryBenchmark().run(names: names) { r in
+            table.add(r.caseName, r.grid, fmt(r.target, 2), fmt(r.directSeconds, 3), "\(r.applications)", fmt(r.residual, 2),
+                      r.marchReached ? fmt(r.marchTime, 3) : "> \(fmt(r.marchTime, 3)) (floor \(fmt(r.marchResidual, 2)))", fmt(r.marchSeconds, 3),
+                      "\(fmt(r.dp54Seconds, 3)) (\(fmt(r.dp54Window)))", fmt(r.dp54ToMarchTime, 3),
+                      String(format: "%.1f×", r.marchSeconds / r.directSeconds), String(format: "%.0f×", r.dp54ToMarchTime / r.directSeconds))
+            printNewRows(table, count: 1)
+        }
     }
 
-    func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+    /// The header once, then each row as it comes.
+    private func printNewRows(_ table: ConsoleTable, count: Int) {
+        let lines = table.render().split(separator: "\n", omittingEmptySubsequences: false)
+        for line in lines[(table.rows.count == count ? 0 : lines.count - count)...] { print(line) }
+        fflush(nil)
     }
 }
 
-/// One benchmark problem on one grid.
-struct BenchCase {
-    let name: String
-    let problem: String
-    let points: Int
-    /// Fixed box half-widths, or nil for the automatic box.
-    let box: [Double]?
-    let stop: Double
-    let every: Double
-    /// Interval over which lawson-dp54 is timed (its cost per unit time is constant).
-    let coreStop: Double
-    var schemes = ["exact", "lawson-dp54"]
-    /// Tolerance of each adaptive scheme: the loosest that meets the case's accuracy target.
-    var tolerances = ["lawson-dp54": 1e-10]
-
-    func tolerance(_ scheme: String) -> Double { tolerances[scheme] ?? 1e-10 }
-
-    static let all: [BenchCase] = [
-        BenchCase(name: "kramers-64", problem: BenchProblems.kramers, points: 64, box: [3, 3], stop: 40, every: 1, coreStop: 40),
-        BenchCase(name: "kramers-128", problem: BenchProblems.kramers, points: 128, box: [3, 3], stop: 40, every: 1, coreStop: 40),
-        BenchCase(name: "kramers-256", problem: BenchProblems.kramers, points: 256, box: [3, 3], stop: 40, every: 1, coreStop: 40),
-        BenchCase(name: "p1-256", problem: BenchProblems.p1, points: 256, box: nil, stop: 5, every: 0.5, coreStop: 5),
-        BenchCase(name: "p3-32", problem: BenchProblems.p3, points: 32, box: nil, stop: 5, every: 0.5, coreStop: 0.5),
-        BenchCase(name: "p4-32", problem: BenchProblems.p4, points: 32, box: nil, stop: 5, every: 0.5, coreStop: 0.5),
-        BenchCase(name: "p3-48", problem: BenchProblems.p3, points: 48, box: nil, stop: 5, every: 0.5, coreStop: 0.1),
-        BenchCase(name: "p4-48", problem: BenchProblems.p4, points: 48, box: nil, stop: 5, every: 0.5, coreStop: 0.1),
-        // Target: stationary second moments within 1e-6 of physics.md §9.10.
-        BenchCase(name: "m1-256", problem: BenchProblems.m1, points: 256, box: nil, stop: 40, every: 1, coreStop: 40,
-                  schemes: ["exact-strang", "lawson-dp54"], tolerances: ["exact-strang": 1e-5, "lawson-dp54": 1e-8]),
-        BenchCase(name: "p3-64", problem: BenchProblems.p3, points: 64, box: nil, stop: 0.5, every: 0.5, coreStop: 0.01,
-                  schemes: ["exact"]),
-    ]
-
-    static let defaults = all.map(\.name).filter { $0 != "p3-64" }
-
-    static func named(_ name: String) -> BenchCase? { all.first { $0.name == name } }
-
-    func configuration(stop: Double, scheme: String) throws -> RunConfiguration {
-        var c = try RunConfiguration.parse(toml: problem, source: name)
-        try c.apply(override: "grid.points", value: "\(points)")
-        if let box { try c.apply(override: "grid.box", value: "[\(box.map { "\($0)" }.joined(separator: ", "))]") }
-        try c.apply(override: "time.stop", value: "\(stop)")
-        try c.apply(override: "time.output_every", value: "\(min(every, stop))")
-        try c.apply(override: "time.scheme", value: scheme)
-        return c
+extension Describe {
+    static func sgdBench(_ rows: [SGDBenchmark.Row]) -> String {
+        var table = ConsoleTable("d", "chains", "steps/chain", "steps/s (median)", "ns per coordinate-step", "vs 1 chain")
+        for r in rows {
+            table.add("\(r.dimension)", "\(r.chains)", "\(r.stepsPerChain)", fmt(r.stepsPerSecond, 3),
+                      String(format: "%.1f", 1e9 / (r.stepsPerSecond * Double(r.dimension))), String(format: "%.2f×", r.speedUpOverOneChain))
+        }
+        return table.render()
     }
 }

@@ -4,6 +4,7 @@ struct ConsoleTable {
     var rows: [[String]] = []
 
     init(_ header: String...) { self.header = header }
+    init(_ header: [String]) { self.header = header }
 
     mutating func add(_ cells: String...) { rows.append(cells) }
     mutating func add(_ cells: [String]) { rows.append(cells) }
@@ -29,15 +30,6 @@ extension String {
 }
 
 import Foundation
-
-/// Compact number formatting for tables.
-func fmt(_ x: Double, _ digits: Int = 4) -> String {
-    if x == 0 { return "0" }
-    if !x.isFinite { return "\(x)" }
-    let a = abs(x)
-    if a >= 1e-3 && a < 1e6 { return String(format: "%.\(digits)g", x) }
-    return String(format: "%.\(max(1, digits - 2))e", x)
-}
 
 func writeError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

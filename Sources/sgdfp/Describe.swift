@@ -1,7 +1,7 @@
 import Foundation
-import FokkerPlanck
 import LangevinModel
 import Spectral
+import Studies
 
 /// Human-readable descriptions of a model, a grid and a finished run.
 enum Describe {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LangevinModel
-import PhaseSpaceIO
-import SGDSimulation
+import RunConfiguration
+import Studies
 
 struct DiffusionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,82 +56,39 @@ struct DiffusionCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            if fdt || replicas {
-                try FluctuationReport(runFile: runFile!, fdt: fdt, replicas: replicas, chains: simulate, seed: seed,
-                                      output: output, overwrite: overwrite, quiet: quiet).run()
-                return
-            }
-            let hp = Hyperparameters(learningRate: learningRate, momentum: momentum, batchSize: batchSize, weightDecay: weightDecay)
-            let curvatures = try spectrum.map(Self.readSpectrum) ?? DiffusionSpectrum.powerLaw(exponent: power, modes: modes)
-            let unstable = curvatures.filter { learningRate * ($0 + weightDecay) >= 2 * (1 + momentum) }
-            guard unstable.isEmpty else {
-                throw SetupError("Discrete SGD diverges along h = \(fmt(unstable.max()!)) because η(h+λ) ≥ 2(1+β); lower --learning-rate below \(fmt(2 * (1 + momentum) / (unstable.max()! + weightDecay))).")
-            }
-            let model = DiffusionSpectrum(hyperparameters: hp, curvatures: curvatures, noiseScale: noiseScale)
-            let count = Int((log10(to / from) * Double(perDecade)).rounded()) + 1
-            // The continuous curve and its slopes at exact fractions of a decade (as physics.md §9.8 tabulates
-            // them); the discrete chain and SGD at the nearest whole step.
-            let steps = (0..<count).map { from * pow(10, Double($0) / Double(perDecade)) }
-            let wholeSteps = steps.map { Int($0.rounded()) }
-            let continuous = steps.map { model.continuousDisplacement(steps: $0) }
-            let discrete = wholeSteps.map { model.discreteDisplacement(steps: $0) }
-            let slopes = DiffusionSpectrum.localSlopes(steps: steps, values: continuous)
-            let checkpoints = stride(from: Double(checkpoint), through: to, by: Double(checkpoint)).map { $0 }
-            let fitContinuous = checkpoints.count >= 3
-                ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: checkpoints.map { model.continuousDisplacement(steps: $0) }) : Double.nan
-            let fitDiscrete = checkpoints.count >= 3
-                ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: model.discreteDisplacements(steps: checkpoints.map { Int($0) })) : Double.nan
-
-            var simulated: [Estimate?] = steps.map { _ in nil }
-            var throughput: Double?
-            if let chains = simulate {
-                let recorded = Array(Set(wholeSteps.filter { $0 <= simulateTo })).sorted()
-                let oracle = DiagonalModelGradient(hyperparameters: hp, curvatures: curvatures, noiseScale: noiseScale)
-                let simulation = SGDSimulation(oracle: oracle, hyperparameters: hp, mean: [Double](repeating: 0, count: 2 * curvatures.count),
-                                               modeCovariances: model.discreteStationaryBlocks)
-                let result = simulation.run(SGDSettings(chains: chains, steps: recorded.last ?? 1, recordSteps: recorded, seed: seed,
-                                                        groups: min(20, chains), sampleEvery: max(1, recorded.last ?? 1)))
-                for (i, k) in wholeSteps.enumerated() where k <= simulateTo { simulated[i] = result.displacements[recorded.firstIndex(of: k)!] }
-                throughput = result.stepsPerSecond
-            }
-
-            var table = ConsoleTable("step k", "t = ηk", "continuous", "discrete chain (whole k)", "local slope", "SGD (95 % CI)")
-            for (i, k) in steps.enumerated() {
-                table.add(fmt(k, 4), fmt(learningRate * k, 4), fmt(continuous[i], 5), "\(fmt(discrete[i], 5)) (\(wholeSteps[i]))", i > 0 ? String(format: "%.3f", slopes[i - 1]) : "",
-                          simulated[i].map { "\(fmt($0.value, 5)) ± \(fmt(1.96 * $0.standardError, 2))" } ?? "")
-            }
-            if !quiet { print("Spectrum: \(curvatures.count) modes from \(fmt(curvatures.max()!)) to \(fmt(curvatures.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n") }
-            print(table.render())
+            if fdt || replicas { return try fluctuations() }
+            var options = DiffusionStudy.Options(curvatures: try spectrum.map(DiffusionStudy.readSpectrum) ?? DiffusionSpectrum.powerLaw(exponent: power, modes: modes))
+            options.hyperparameters = Hyperparameters(learningRate: learningRate, momentum: momentum, batchSize: batchSize, weightDecay: weightDecay)
+            (options.noiseScale, options.from, options.to, options.perDecade, options.checkpoint) = (noiseScale, from, to, perDecade, checkpoint)
+            (options.chains, options.simulateTo, options.seed) = (simulate, simulateTo, seed)
+            let study = try DiffusionStudy(options: options)
+            let r = study.run()
+            let c = options.curvatures
+            if !quiet { print("Spectrum: \(c.count) modes from \(fmt(c.max()!)) to \(fmt(c.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n") }
+            print(Describe.diffusion(r, learningRate: learningRate))
             print(String(format: "\nfitted exponent (checkpoints every %d steps to %@, last two thirds): %.4f continuous, %.4f discrete chain",
-                         checkpoint, fmt(to), fitContinuous, fitDiscrete))
-            print("local displacement per step η² tr P_vv: \(fmt(model.localDisplacement)) (discrete chain \(fmt(model.discreteLocalDisplacement)))")
-            print("saturation 2 tr P_θθ: \(fmt(model.saturation)); weight-decay cut-off: " + (model.weightDecayCutoff.map { "\(fmt($0)) steps" } ?? "none (λ = 0)"))
-            if let throughput { print("simulated SGD: \(fmt(throughput, 3)) steps per second (\(simulate!) chains × \(curvatures.count) modes)") }
-
-            try DiffusionOutput.write(to: output, overwrite: overwrite, steps: steps, wholeSteps: wholeSteps, continuous: continuous, discrete: discrete, slopes: slopes,
-                                      simulated: simulated, attributes: [
-                                        "fitted_exponent_continuous": .double(fitContinuous), "fitted_exponent_discrete": .double(fitDiscrete),
-                                        "fit_checkpoint_steps": .int(checkpoint), "local_displacement": .double(model.localDisplacement),
-                                        "discrete_local_displacement": .double(model.discreteLocalDisplacement), "saturation": .double(model.saturation),
-                                        "weight_decay_cutoff_steps": .double(model.weightDecayCutoff ?? .infinity), "learning_rate": .double(learningRate),
-                                        "momentum": .double(momentum), "batch_size": .double(batchSize), "weight_decay": .double(weightDecay),
-                                        "noise_scale": .double(noiseScale), "curvatures": .doubles(curvatures),
-                                      ])
+                         checkpoint, fmt(to), r.fittedContinuous, r.fittedDiscrete))
+            print("local displacement per step η² tr P_vv: \(fmt(r.model.localDisplacement)) (discrete chain \(fmt(r.model.discreteLocalDisplacement)))")
+            print("saturation 2 tr P_θθ: \(fmt(r.model.saturation)); weight-decay cut-off: " + (r.model.weightDecayCutoff.map { "\(fmt($0)) steps" } ?? "none (λ = 0)"))
+            if let throughput = r.throughput { print("simulated SGD: \(fmt(throughput, 3)) steps per second (\(simulate!) chains × \(c.count) modes)") }
+            try study.write(r, to: output, overwrite: overwrite)
             if !quiet { print("wrote \(output)") }
         }
     }
 
-    static func readSpectrum(_ path: String) throws -> [Double] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw SetupError("Could not read the spectrum file \(path); check the path.") }
-        let fields = text.split { ",; \t\n\r".contains($0) }
-        var values: [Double] = []
-        for f in fields {
-            guard let x = Double(f), x.isFinite, x > 0 else {
-                throw SetupError("The spectrum file \(path) has '\(f)', which is not a positive number; give the Hessian's positive eigenvalues.")
-            }
-            values.append(x)
+    /// The effective temperature and the replica distance of the run file's model.
+    private func fluctuations() throws {
+        var study = try FluctuationStudy(configuration: try RunConfiguration.load(path: runFile!).validated(), fdt: fdt, replicas: replicas, chains: simulate)
+        study.seed = seed
+        if !quiet { print(Describe.model(study.sde) + "\n") }
+        let temperature = fdt ? try study.effectiveTemperature() : nil
+        if let temperature { print("Effective temperature T_eff(τ) = (C(0) − C(τ))/χ(τ):\n" + Describe.temperature(temperature, chains: simulate) + "\n") }
+        let distance = replicas ? try study.replicaDistance() : nil
+        if let distance {
+            print("Replica distance D_rep(t) = E‖θᵃ(t) − θᵇ(t)‖² = 2 tr W_θθ(t)" + (distance.limit.map { " (→ \(fmt($0, 6)))" } ?? "") + ":\n"
+                  + Describe.replicas(distance, chains: simulate))
         }
-        guard !values.isEmpty else { throw SetupError("The spectrum file \(path) holds no numbers; give the Hessian's positive eigenvalues.") }
-        return values
+        try study.write(temperature, distance, to: output, overwrite: overwrite)
+        if !quiet { print("\nwrote \(output)") }
     }
 }

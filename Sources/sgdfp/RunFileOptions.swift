@@ -3,7 +3,7 @@ import Foundation
 import RunConfiguration
 import Spectral
 
-/// The run file and the options every analysis command shares with it.
+/// The run file and the options every command that reads one shares.
 struct RunFileOptions: ParsableArguments {
     @Argument(help: "Run file (.toml or .json). Without one, the built-in example runs.")
     var runFile: String?
@@ -13,18 +13,19 @@ struct RunFileOptions: ParsableArguments {
 
     @Option(help: "Grid points per axis, even ([grid] points).") var points: Int?
 
-    @Option(help: "FFTW planning effort: estimate, measure or patient.")
-    var planning: String = "estimate"
+    @Option(help: "FFTW planning effort: estimate, measure or patient; plans are cached as wisdom ([grid] wisdom).")
+    var planning: String = "measure"
 
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.") var quiet = false
 
-    func configuration() throws -> RunConfiguration {
+    /// The run file with `keyed` (flags of a command, as run-file keys), the points and every --set applied.
+    func configuration(_ keyed: [(String, String)] = []) throws -> RunConfiguration {
         var config = try runFile.map { try RunConfiguration.load(path: $0) } ?? .builtInExample
-        var pairs: [(String, String)] = []
+        var pairs = keyed
         if let x = points { pairs.append(("grid.points", "\(x)")) }
         for item in overrides {
             guard let eq = item.firstIndex(of: "=") else {
-                throw SetupError("--set needs SECTION.KEY=VALUE, as in --set sgd.learning_rate=0.05 (got '\(item)').")
+                throw CommandError("--set needs SECTION.KEY=VALUE, as in --set sgd.learning_rate=0.05 (got '\(item)').")
             }
             pairs.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
         }
@@ -34,10 +35,18 @@ struct RunFileOptions: ParsableArguments {
 
     func effort() throws -> PlanningEffort {
         guard let effort = PlanningEffort(rawValue: planning) else {
-            throw SetupError("--planning must be estimate, measure or patient (got '\(planning)').")
+            throw CommandError("--planning must be estimate, measure or patient (got '\(planning)').")
         }
         return effort
     }
+
+    var runName: String { runFile ?? "built-in example" }
+}
+
+/// A problem with the command line itself.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
 }
 
 /// Runs a command body, printing errors as one line on stderr with exit status 1 (2 is argument errors).

@@ -1,8 +1,8 @@
 import ArgumentParser
+import Studies
 
 @main
 struct SGDFP: ParsableCommand {
-    static let version = "0.1.0"
     static let configuration = CommandConfiguration(
         commandName: "sgdfp",
         abstract: "Phase-space Fokker–Planck solver for SGD with momentum on quadratic losses.",
@@ -11,7 +11,7 @@ struct SGDFP: ParsableCommand {
             (continuous time t = learning_rate × step) on a spectral grid and writes netCDF-4-compatible HDF5.
             With no run file, every command runs the built-in example (one parameter, η = 0.1, β = 0.9, S = 1).
             """,
-        version: version,
-        subcommands: [SolveCommand.self, StationaryCommand.self, AnalyzeCommand.self, ValidateCommand.self, SimulateCommand.self, DiffusionCommand.self, ModifiedFlowCommand.self, InspectCommand.self, BenchCommand.self],
-        defaultSubcommand: nil)
+        version: SGDFPVersion.number,
+        subcommands: [SolveCommand.self, StationaryCommand.self, AnalyzeCommand.self, ValidateCommand.self, SimulateCommand.self,
+                      DiffusionCommand.self, ModifiedFlowCommand.self, InspectCommand.self, BenchCommand.self])
 }

@@ -10,7 +10,7 @@ struct SidecarOption: ParsableArguments {
     /// Before any work: refuses to replace a `.xmf` that sgdfp did not write, unless `overwrite`.
     func check(output: String, overwrite: Bool) throws {
         guard !disabled, !XDMFSidecar.mayWrite(for: output, overwrite: overwrite) else { return }
-        throw SetupError("File \(XDMFSidecar.path(for: output)) exists and was not written by sgdfp; pass --overwrite, --no-xdmf, or choose another -o.")
+        throw CommandError("File \(XDMFSidecar.path(for: output)) exists and was not written by sgdfp; pass --overwrite, --no-xdmf, or choose another -o.")
     }
 
     /// After the output is committed. A failure here leaves the HDF5 file complete, so it is a warning.

@@ -1,7 +1,6 @@
 import ArgumentParser
-import Foundation
-import LangevinModel
 import StationaryDistribution
+import Studies
 
 struct StationaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +17,6 @@ struct StationaryCommand: ParsableCommand {
             """)
 
     @OptionGroup var runFile: RunFileOptions
-
     @Option(name: .shortAndLong, help: "Output HDF5 file.") var output = "sgdfp-stationary.h5"
     @Flag(help: "Replace the output file if it already exists.") var overwrite = false
     @OptionGroup var sidecar: SidecarOption
@@ -29,27 +27,18 @@ struct StationaryCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let config = try runFile.configuration()
             let effort = try runFile.effort()
-            let sde = try RunSetup.makeSDE(config)
-            if let reason = StationaryPipeline.unavailability(sde) { throw SetupError(reason) }
-            let grid = try StationaryPipeline.grid(config, sde: sde, minimumPoints: 4)
+            var study = try StationaryStudy(configuration: try runFile.configuration(),
+                                            settings: StationarySolverSettings(residualTolerance: residual, maxApplications: maxApplications))
+            study.threshold = threshold
+            study.fullFields = fullFields
+            study.effort = effort
             try sidecar.check(output: output, overwrite: overwrite)
             if !runFile.quiet {
-                print(Describe.model(sde))
-                print("")
-                print(Describe.grid(grid, stationaryPoint: sde.stationaryPoint))
-                print("")
+                print(Describe.model(study.sde) + "\n")
+                print(Describe.grid(study.grid, stationaryPoint: study.sde.stationaryPoint) + "\n")
             }
-            let settings = StationarySolverSettings(residualTolerance: residual, maxApplications: maxApplications)
-            let result = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: threshold, effort: effort,
-                                                progress: runFile.quiet ? nil : TerminalProgress())
-            try AnalysisFile.write(to: output, overwrite: overwrite, grid: grid, sde: sde, config: config,
-                                   title: "Stationary phase-space density of SGD with momentum (\(sde.noise.name) noise)",
-                                   writeFullFields: fullFields || sde.parameterDimension == 1) { writer in
-                try writer.writeStationary(result)
-                try writer.writeAnalysis(result.analysis)
-            }
+            let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
             if !runFile.quiet {
                 print(Describe.stationary(result))
                 print("\nwrote \(output)")

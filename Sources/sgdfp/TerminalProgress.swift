@@ -1,6 +1,5 @@
 import Foundation
-import FokkerPlanck
-import StationaryDistribution
+import Studies
 
 /// Progress with an estimate of the time left, on standard error. On a terminal it rewrites one line;
 /// otherwise (logs, CI) it prints a line at most every ten seconds.
@@ -9,37 +8,37 @@ final class TerminalProgress {
     private var lastLine = -Double.infinity
     private var wrote = false
 
-    func report(_ p: SimulationProgress) {
-        if !interactive && p.elapsed - lastLine < 10 { return }
-        lastLine = p.elapsed
-        let fraction = (p.time - p.startTime) / (p.stopTime - p.startTime)
-        let left = p.remaining.map { "≈ \(Self.duration($0)) left" } ?? ""
-        let text = String(format: "t = %.4g / %.4g (%3.0f%%), %d steps, %@ elapsed, %@",
-                          p.time, p.stopTime, 100 * fraction, p.steps, Self.duration(p.elapsed), left)
+    /// The handler to give a study, or nil when quiet.
+    static func handler(quiet: Bool) -> ProgressHandler? {
+        guard !quiet else { return nil }
+        let progress = TerminalProgress()
+        return { progress.report($0) }
+    }
+
+    func report(_ event: ProgressEvent) {
+        let elapsed: Double, text: String
+        switch event {
+        case let .marching(p):
+            let fraction = (p.time - p.startTime) / (p.stopTime - p.startTime)
+            let left = p.remaining.map { "≈ \(Self.duration($0)) left" } ?? ""
+            (elapsed, text) = (p.elapsed, String(format: "t = %.4g / %.4g (%3.0f%%), %d steps, %@ elapsed, %@",
+                                                 p.time, p.stopTime, 100 * fraction, p.steps, Self.duration(p.elapsed), left))
+        case let .stationarySolve(p):
+            let left = p.remaining.map { ", ≈ \(Self.duration($0)) left" } ?? ""
+            (elapsed, text) = (p.elapsed, String(format: "stationary solve: %d propagator applications, residual %.2e (target %.0e), %@ elapsed%@",
+                                                 p.applications, p.residual, p.tolerance, Self.duration(p.elapsed), left))
+        case .finished:
+            if interactive && wrote { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            return
+        }
+        if !interactive && elapsed - lastLine < 10 { return }
+        lastLine = elapsed
         if interactive {
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
             wrote = true
         } else {
             writeError(text)
         }
-    }
-
-    func report(_ p: StationaryProgress) {
-        if !interactive && p.elapsed - lastLine < 10 { return }
-        lastLine = p.elapsed
-        let left = p.remaining.map { ", ≈ \(Self.duration($0)) left" } ?? ""
-        let text = String(format: "stationary solve: %d propagator applications, residual %.2e (target %.0e), %@ elapsed%@",
-                          p.applications, p.residual, p.tolerance, Self.duration(p.elapsed), left)
-        if interactive {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
-            wrote = true
-        } else {
-            writeError(text)
-        }
-    }
-
-    func finish() {
-        if interactive && wrote { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
     static func duration(_ s: Double) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import SGDFPTestSupport
 import Testing
 import LangevinModel
 @testable import FokkerPlanck
@@ -6,7 +7,7 @@ import LangevinModel
 /// Time-discretisation error against the exact moments, on a grid fine enough that space does not limit it.
 @Suite struct ConvergenceTests {
     static func meanError(scheme: String, tolerance: Double = 1e-6, step: Double? = nil) throws -> Double {
-        let sde = ParameterSet.p1.sde
+        let sde = ReferenceModel.p1.sde
         let r = try compareWithExact(sde, initial: gaussianStart(sde, offset: [1, 0], variances: [0.1, 1]),
                                      points: 128, stop: 1, every: 1, scheme: scheme, tolerance: tolerance, step: step,
                                      boundaryTolerance: 1)   // loose tolerances leave O(tolerance) noise everywhere
@@ -45,7 +46,7 @@ import LangevinModel
     }
 
     @Test func unknownSchemeIsRefused() throws {
-        let sde = ParameterSet.p1.sde
+        let sde = ReferenceModel.p1.sde
         let grid = try Spectral.PhaseSpaceGrid(points: [8, 8], halfWidths: [1, 1])
         #expect(throws: SimulationError.unknownScheme("euler", known: TimeSteppers.names)) {
             _ = try TimeSteppers.make("euler", dynamics: LinearDynamics(sde), grid: grid, effort: .estimate)

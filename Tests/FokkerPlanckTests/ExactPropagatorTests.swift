@@ -1,4 +1,5 @@
 import Foundation
+import SGDFPTestSupport
 import Testing
 import LangevinModel
 import Spectral
@@ -21,7 +22,7 @@ import Spectral
 
     /// Gaussian elimination by rows reproduces the map, for 2×2 and 4×4 maps near the identity.
     @Test func rowFactorizationReproducesTheMap() throws {
-        for set in [ParameterSet.p1, .p2, .p4, .p6] {
+        for set in [ReferenceModel.p1, .p2, .p4, .p6] {
             let b = (0.05 * set.sde.driftMatrix).exponential()
             let rows = try #require(RowFactorization.rows(of: b))
             let err = (RowFactorization.product(rows) - b).maxAbs
@@ -43,8 +44,8 @@ import Spectral
 
     /// 2-D sets: single steps of τ = 5 and 20 and steps of 0.1 agree with the law to ≤ 1e-10 in L¹ at
     /// 128² (≥ 3 spacings per conditional deviation at all times); the stiff overdamped P2 included.
-    @Test(arguments: [ParameterSet.p1, .p2])
-    func twoDimensionalSetsInLongAndShortSteps(_ set: ParameterSet) throws {
+    @Test(arguments: [ReferenceModel.p1, .p2])
+    func twoDimensionalSetsInLongAndShortSteps(_ set: ReferenceModel) throws {
         let sde = set.sde
         let start = gaussianStart(sde, offset: [0.5, 0], variances: [0.05, 1])
         for every in [0.1, 5, 20] {
@@ -57,7 +58,7 @@ import Spectral
 
     /// A two-Gaussian mixture (transport of a non-Gaussian shape) in single steps of 5 and 20.
     @Test func mixtureInLongSteps() throws {
-        let sde = ParameterSet.p1.sde
+        let sde = ReferenceModel.p1.sde
         let start = GaussianMixture(components: [
             .init(weight: 0.6, mean: [1.2, 0], covariance: [0.08, 0.05, 0.05, 0.9]),
             .init(weight: 0.4, mean: [-0.8, 1.5], covariance: [0.12, -0.04, -0.04, 1.2]),
@@ -74,8 +75,8 @@ import Spectral
     /// side by side), whether the interval of 5 or 20 is one step or ten. P6's flat direction has no noise and its
     /// variance contracts at rate ≈ 1.8, so on this grid both schemes lose the law after t ≈ 0.2 (L¹ 0.03
     /// at t = 0.3 for either); it is checked over t ≤ 0.2.
-    @Test(arguments: [ParameterSet.p3, .p4, .p5, .p6])
-    func fourDimensionalSetsMatchTheAdaptiveScheme(_ set: ParameterSet) throws {
+    @Test(arguments: [ReferenceModel.p3, .p4, .p5, .p6])
+    func fourDimensionalSetsMatchTheAdaptiveScheme(_ set: ReferenceModel) throws {
         let sde = set.sde
         let start = gaussianStart(sde, offset: [0.15, -0.1, 0.3, 0], variances: [0.05, 0.05, 1.2, 0.8])
         let reference = try compareWithExact(sde, initial: start, points: 32, stop: 0.1, every: 0.1, tolerance: 1e-9, boundaryTolerance: 1)
@@ -93,7 +94,7 @@ import Spectral
     @Test func stateDependentNoiseIsRefused() throws {
         let grid = try PhaseSpaceGrid(points: [8, 8], halfWidths: [1, 1])
         #expect(throws: SimulationError.schemeNotApplicable(scheme: "exact", reason: "it needs noise that does not depend on θ (use \"exact-strang\" for noise model \"loss-hessian\")")) {
-            _ = try TimeSteppers.make("exact", dynamics: LinearDynamics(ParameterSet.m1.sde), grid: grid, effort: .estimate)
+            _ = try TimeSteppers.make("exact", dynamics: LinearDynamics(ReferenceModel.m1.sde), grid: grid, effort: .estimate)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SGDFPTestSupport
 import Testing
 import LangevinModel
 @testable import FokkerPlanck
@@ -7,8 +8,8 @@ import LangevinModel
 /// Run with `make test-long`.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["SGDFP_LONG_TESTS"] == "1", "set SGDFP_LONG_TESTS=1"))
 struct LongOracleTests {
-    @Test(arguments: [ParameterSet.p3, .p4])
-    func fourDimensionalTransientAt48(_ set: ParameterSet) throws {
+    @Test(arguments: [ReferenceModel.p3, .p4])
+    func fourDimensionalTransientAt48(_ set: ReferenceModel) throws {
         let sde = set.sde
         let start = gaussianStart(sde, offset: [0.15, -0.1, 0.3, 0], variances: [0.05, 0.05, 1.2, 0.8])
         let r = try compareWithExact(sde, initial: start, points: 48, stop: 0.5, every: 0.25, tolerance: 1e-10)
@@ -18,7 +19,7 @@ struct LongOracleTests {
     }
 
     @Test func fourDimensionalMixtureAt48() throws {
-        let sde = ParameterSet.p3.sde
+        let sde = ReferenceModel.p3.sde
         let x = sde.stationaryPoint
         let start = GaussianMixture(components: [
             .init(weight: 0.5, mean: [x[0] + 0.15, x[1], 0.3, 0], covariance: [0.05, 0, 0, 0, 0, 0.05, 0, 0, 0, 0, 1.2, 0, 0, 0, 0, 0.8]),
@@ -33,8 +34,8 @@ struct LongOracleTests {
     /// spatial error is as small as the adaptive scheme's above (measured: P3 2e-11, P4 1.6e-9); P3 stays
     /// below 1e-9 up to t = 5. P4's error grows after t ≈ 0.5 (5e-5 by t = 5 on this grid), which is
     /// reported, not asserted.
-    @Test(arguments: [ParameterSet.p3, .p4])
-    func exactPropagatorAt48ToFive(_ set: ParameterSet) throws {
+    @Test(arguments: [ReferenceModel.p3, .p4])
+    func exactPropagatorAt48ToFive(_ set: ReferenceModel) throws {
         let sde = set.sde
         let start = gaussianStart(sde, offset: [0.15, -0.1, 0.3, 0], variances: [0.05, 0.05, 1.2, 0.8])
         let r = try compareWithExact(sde, initial: start, points: 48, stop: 5, every: 0.25, scheme: "exact")

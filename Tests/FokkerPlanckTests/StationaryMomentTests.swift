@@ -1,4 +1,5 @@
 import Foundation
+import SGDFPTestSupport
 import Testing
 import LangevinModel
 @testable import FokkerPlanck
@@ -10,7 +11,7 @@ import LangevinModel
     /// order ≈ 11 are finite), which is why the box holds 14 standard deviations; at 128² the truncation
     /// and spatial errors stay below 3e-7 of Var v, inside the 1e-6 target.
     @Test func m1SecondMomentsMatchTheClosure() throws {
-        let sde = ParameterSet.m1.sde
+        let sde = ReferenceModel.m1.sde
         let r = try compareWithExact(sde, initial: gaussianStart(sde, offset: [0, 0], variances: [1.0 / 6, 1.754]),
                                      points: 128, stop: 40, every: 10, tolerance: 1e-9, sigmas: 14, boundaryTolerance: 1e-6)
         let m = ExactSolution(sde: sde, initial: gaussianStart(sde, offset: [0, 0], variances: [1.0 / 6, 1.754])).moments(at: 40)

@@ -1,4 +1,5 @@
 import Foundation
+import SGDFPTestSupport
 import Testing
 import LangevinModel
 import Spectral
@@ -10,7 +11,7 @@ import Spectral
     /// match the closure to the spatial floor of this grid (2.7e-7, the same as lawson-dp54's), inside the
     /// 1e-6 target, already at a loose tolerance of 1e-5, because the accepted value is extrapolated.
     @Test func m1StationaryMomentsAt128() throws {
-        let sde = ParameterSet.m1.sde
+        let sde = ReferenceModel.m1.sde
         let start = gaussianStart(sde, offset: [0, 0], variances: [1.0 / 6, 1.754])
         let r = try compareWithExact(sde, initial: start, points: 128, stop: 40, every: 10, scheme: "exact-strang",
                                      tolerance: 1e-5, sigmas: 14, boundaryTolerance: 1e-6)
@@ -24,7 +25,7 @@ import Spectral
     /// pass drops the spectrum beyond Nyquist, an error that grows with the number of steps and masks
     /// the time error (at 64² it sits at 3e-5 whatever the tolerance).
     @Test func errorFallsWithTolerance() throws {
-        let sde = ParameterSet.m1.sde
+        let sde = ReferenceModel.m1.sde
         let start = gaussianStart(sde, offset: [0.3, 0.5], variances: [0.1, 1.2])
         func covariance(_ tol: Double) throws -> [Double] {
             let r = try runMoments(sde, start: start, tolerance: tol)
@@ -51,7 +52,7 @@ import Spectral
 
     /// With constant noise the remainder vanishes and the scheme is the exact propagator.
     @Test func constantNoiseIsExact() throws {
-        let sde = ParameterSet.p1.sde
+        let sde = ReferenceModel.p1.sde
         let r = try compareWithExact(sde, initial: gaussianStart(sde, offset: [1, 0], variances: [0.1, 1]),
                                      points: 128, stop: 5, every: 1, scheme: "exact-strang", tolerance: 1e-6)
         #expect(r.worstL1 <= 1e-10, "L1 \(r.l1Errors)")

@@ -1,4 +1,5 @@
 import Foundation
+import SGDFPTestSupport
 import Testing
 import LangevinModel
 import Spectral
@@ -11,7 +12,7 @@ import Spectral
     /// a per-step tolerance of 1e-11 keeps the time error under the 1e-8 target for moments, and the L¹
     /// target of 1e-7 leaves an order of magnitude for both.
     @Test func p1GaussianStartAt256() throws {
-        let sde = ParameterSet.p1.sde
+        let sde = ReferenceModel.p1.sde
         let r = try compareWithExact(sde, initial: gaussianStart(sde, offset: [1, 0], variances: [0.1, 1]),
                                      points: 256, stop: 5, every: 0.5, tolerance: 1e-11)
         #expect(r.worstMean <= 1e-8, "mean errors \(r.meanErrors)")
@@ -23,7 +24,7 @@ import Spectral
     /// A two-Gaussian mixture stays a mixture of the propagated components (physics.md §5.2): an exact
     /// oracle for transport of a non-Gaussian shape.
     @Test func p1MixtureStartAt256() throws {
-        let sde = ParameterSet.p1.sde
+        let sde = ReferenceModel.p1.sde
         let start = GaussianMixture(components: [
             .init(weight: 0.6, mean: [1.2, 0], covariance: [0.08, 0.05, 0.05, 0.9]),
             .init(weight: 0.4, mean: [-0.8, 1.5], covariance: [0.12, -0.04, -0.04, 1.2]),
@@ -37,7 +38,7 @@ import Spectral
 
     /// P2: plain SGD (β = 0) with weight decay, overdamped and stiff (eig A = 2.9, 17.1).
     @Test func p2OverdampedAt128() throws {
-        let sde = ParameterSet.p2.sde
+        let sde = ReferenceModel.p2.sde
         let r = try compareWithExact(sde, initial: gaussianStart(sde, offset: [0.3, 0], variances: [0.02, 1]),
                                      points: 128, stop: 1, every: 0.25, tolerance: 1e-11)
         #expect(r.worstMean <= 1e-8 && r.worstCovariance <= 1e-8, "\(r.meanErrors) \(r.covarianceErrors)")
@@ -49,8 +50,8 @@ import Spectral
     /// spatial error dominates (spectral ringing reaches the box edge, hence no edge check); the oracle
     /// here is that the error is small and falls as the grid refines.
     /// The ≤ 1e-7 figure at 48⁴ is checked by the long test (SGDFP_LONG_TESTS=1).
-    @Test(arguments: [ParameterSet.p3, .p4])
-    func fourDimensionalErrorFallsWithResolution(_ set: ParameterSet) throws {
+    @Test(arguments: [ReferenceModel.p3, .p4])
+    func fourDimensionalErrorFallsWithResolution(_ set: ReferenceModel) throws {
         let sde = set.sde
         let start = gaussianStart(sde, offset: [0.15, -0.1, 0.3, 0], variances: [0.05, 0.05, 1.2, 0.8])
         let coarse = try compareWithExact(sde, initial: start, points: 24, stop: 0.1, every: 0.1, tolerance: 1e-9, boundaryTolerance: 1)

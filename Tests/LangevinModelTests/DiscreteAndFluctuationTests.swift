@@ -9,13 +9,13 @@ import Testing
 struct DiscreteAndFluctuationTests {
     @Test("P1: the discrete chain's covariance of (θ_k, (θ_k − θ_{k−1})/η) is [[0.513514, 0.27027], [0.27027, 5.405405]]")
     func discreteP1() throws {
-        let c = try DiscreteSGDTheory.stationaryCovariance(try ParameterSets.p1.sde())
+        let c = try DiscreteSGDTheory.stationaryCovariance(try ReferenceSets.p1.sde())
         #expect(matchesPrinted(c, [[0.513514, 0.27027], [0.27027, 5.405405]], rel: 1e-5))
     }
 
     @Test("Σ ∝ H: every mode's discrete variances are the continuous ones times 1/(1 − η(h+λ)/(2(1+β)))",
-          arguments: [ParameterSets.p1, ParameterSets.p2, ParameterSets.p3])
-    func discreteFactor(set: ParameterSet) throws {
+          arguments: [ReferenceSets.p1, ReferenceSets.p2, ReferenceSets.p3])
+    func discreteFactor(set: ReferenceSet) throws {
         let sde = try set.sde()
         let discrete = try DiscreteSGDTheory.stationaryCovariance(sde)
         let continuous = try GaussianTheory.stationaryCovariance(sde)
@@ -41,7 +41,7 @@ struct DiscreteAndFluctuationTests {
 
     @Test("T_eff(τ) for P3: 0.0390625 (τ → 0), 0.03876, 0.03149, 0.02123, 0.02615, 0.02600, 0.0260417 (τ → ∞)")
     func effectiveTemperatureP3() throws {
-        let sde = try ParameterSets.p3.sde()
+        let sde = try ReferenceSets.p3.sde()
         #expect(isClose(try FluctuationTheory.effectiveTemperature(sde, lag: 0), 0.0390625, rel: 1e-12))
         for (tau, value) in [(0.1, 0.03876), (0.5, 0.03149), (1.0, 0.02123), (2.0, 0.02615), (5.0, 0.02600)] {
             #expect(abs(try FluctuationTheory.effectiveTemperature(sde, lag: tau) - value) <= 5e-6, "τ = \(tau)")
@@ -52,7 +52,7 @@ struct DiscreteAndFluctuationTests {
 
     @Test("In equilibrium the FDT holds at every lag: T_eff ≡ 0.5 for P1 and 0.015625 for P5")
     func equilibrium() throws {
-        for (set, t) in [(ParameterSets.p1, 0.5), (ParameterSets.p5, 0.015625)] {
+        for (set, t) in [(ReferenceSets.p1, 0.5), (ReferenceSets.p5, 0.015625)] {
             let sde = try set.sde()
             for tau in [0.0, 0.01, 0.3, 1, 4] {
                 #expect(isClose(try FluctuationTheory.effectiveTemperature(sde, lag: tau), t, rel: 1e-9), "\(set) τ = \(tau)")
@@ -62,7 +62,7 @@ struct DiscreteAndFluctuationTests {
 
     @Test("Replica distance 2 tr W_θθ(t) for P1 and P3, and the stationary-start displacement for P1 (§9.9)")
     func replicas() throws {
-        let p1 = try ParameterSets.p1.sde(), p3 = try ParameterSets.p3.sde()
+        let p1 = try ReferenceSets.p1.sde(), p3 = try ReferenceSets.p3.sde()
         for (t, value) in [(0.1, 0.00669), (0.5, 0.3831), (1.0, 0.6441), (2.0, 0.8733), (5.0, 0.9943)] {
             #expect(isClose(FluctuationTheory.replicaDistance(p1, time: t), value, rel: 1e-3), "P1 t = \(t)")
         }

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Gaussian theory: stationary law, Q and U (physics.md §6, §9.1–§9.5)")
 struct GaussianStationaryTests {
-    @Test(arguments: ParameterSets.all)
-    func lyapunovAgainstScipy(set: ParameterSet) throws {
+    @Test(arguments: ReferenceSets.all)
+    func lyapunovAgainstScipy(set: ReferenceSet) throws {
         let sde = try set.sde()
         let p = try GaussianTheory.stationaryCovariance(sde)
         let ref = try #require(ScipyReference.stationary[set.name])
@@ -31,8 +31,8 @@ struct GaussianStationaryTests {
     }
 
     /// §6.2: for Σ = σ²H, P_θθ = κH_λ⁻¹H, P_vv = σ²H/(S(1−β²)), P_θv = 0, Q = (σ²/(S(1−β²)))[[0, −H], [H, 0]].
-    @Test(arguments: ParameterSets.all.filter { $0.hessianScale != nil })
-    func closedFormForHessianNoise(set: ParameterSet) throws {
+    @Test(arguments: ReferenceSets.all.filter { $0.hessianScale != nil })
+    func closedFormForHessianNoise(set: ReferenceSet) throws {
         let sde = try set.sde()
         let hp = set.hyperparameters
         let s2 = try #require(set.hessianScale)
@@ -52,8 +52,8 @@ struct GaussianStationaryTests {
     }
 
     /// The modal closed form agrees with the general Kronecker solve of the same Lyapunov equation.
-    @Test(arguments: ParameterSets.regular)
-    func closedFormEqualsKroneckerSolve(set: ParameterSet) throws {
+    @Test(arguments: ReferenceSets.regular)
+    func closedFormEqualsKroneckerSolve(set: ReferenceSet) throws {
         let sde = try set.sde()
         // Independent algorithms on well-conditioned sets: round-off only, block by block.
         #expect(blocksClose(try GaussianTheory.stationaryCovariance(sde),
@@ -96,12 +96,12 @@ struct GaussianStationaryTests {
     @Test func printedValuesP1P2() throws {
         // physics.md prints 6-7 significant digits: 5e-6 relative.
         let printed = 5e-6
-        let p1 = try GaussianTheory.stationaryCovariance(try ParameterSets.p1.sde())
+        let p1 = try GaussianTheory.stationaryCovariance(try ReferenceSets.p1.sde())
         #expect(matchesPrinted(p1, [[0.5, 0], [0, 5.263158]], rel: printed))
         #expect(matchesPrinted(try p1.inverse(), [[2.0, 0], [0, 0.19]], rel: printed))
-        #expect(matchesPrinted(GaussianTheory.circulation(try ParameterSets.p1.sde(), covariance: p1),
+        #expect(matchesPrinted(GaussianTheory.circulation(try ReferenceSets.p1.sde(), covariance: p1),
                                [[0, -5.263158], [5.263158, 0]], rel: printed, zero: 1e-14))
-        let p2sde = try ParameterSets.p2.sde()
+        let p2sde = try ReferenceSets.p2.sde()
         let p2 = try GaussianTheory.stationaryCovariance(p2sde)
         #expect(matchesPrinted(p2, [[0.02, 0], [0, 1.0]], rel: printed))
         #expect(matchesPrinted(try p2.inverse(), [[50, 0], [0, 1]], rel: printed, zero: 1e-12))
@@ -112,7 +112,7 @@ struct GaussianStationaryTests {
 
     @Test func printedValuesP3() throws {
         let printed = 5e-6
-        let sde = try ParameterSets.p3.sde()
+        let sde = try ReferenceSets.p3.sde()
         let p = try GaussianTheory.stationaryCovariance(sde)
         #expect(matchesPrinted(p.block(rows: 0..<2, cols: 0..<2), [[0.02883185, 0.00161091], [0.00161091, 0.02697173]], rel: printed))
         #expect(matchesPrinted(p.block(rows: 2..<4, cols: 2..<4), [[1.069079, 0.4273152], [0.4273152, 0.5756579]], rel: printed))
@@ -134,7 +134,7 @@ struct GaussianStationaryTests {
 
     @Test func printedValuesP4() throws {
         let printed = 5e-6
-        let sde = try ParameterSets.p4.sde()
+        let sde = try ReferenceSets.p4.sde()
         let p = try GaussianTheory.stationaryCovariance(sde)
         #expect(matchesPrinted(p, [[0.01646791, -0.00521199, 0, -0.02018707],
                                    [-0.00521199, 0.01627019, 0.02018707, 0],
@@ -156,7 +156,7 @@ struct GaussianStationaryTests {
 
     /// §6.3/§9.5: isotropic noise gives the Gibbs law of L_λ: U_θθ = H_λ/T, U_vv = (m/T)I.
     @Test func gibbsForIsotropicNoise() throws {
-        let sde = try ParameterSets.p5.sde()
+        let sde = try ReferenceSets.p5.sde()
         let t = try #require(sde.temperature)
         #expect(isClose(t, 0.015625, rel: 1e-15))
         let p = try GaussianTheory.stationaryCovariance(sde)
@@ -184,7 +184,7 @@ struct GaussianStationaryTests {
             #expect(isClose(u, [-0.5, (3.0).squareRoot() / 2], rel: 1e-15))
             #expect(error.description.contains("[sgd] weight_decay"))
         }
-        let lossHessian = try LangevinSDE(hyperparameters: ParameterSets.p3.hyperparameters, loss: ParameterSets.p3.loss,
+        let lossHessian = try LangevinSDE(hyperparameters: ReferenceSets.p3.hyperparameters, loss: ReferenceSets.p3.loss,
                                           noise: .lossHessian(labelNoise: 1))
         #expect(throws: ModelError.stateDependentNoise(model: "loss-hessian")) {
             try GaussianTheory.stationaryCovariance(lossHessian)
@@ -197,7 +197,7 @@ struct GaussianTransientTests {
     @Test(arguments: ScipyReference.transient.indices)
     func transientAgainstScipy(index: Int) throws {
         let ref = ScipyReference.transient[index]
-        let set = try #require(ParameterSets.all.first { $0.name == ref.set })
+        let set = try #require(ReferenceSets.all.first { $0.name == ref.set })
         let g = GaussianTheory.propagate(narrowStart(ref.x0), try set.sde(), time: ref.t)
         // scipy's expm and Van Loan W versus ours: both ~1e-14; 1e-12 of the largest entry.
         #expect(isClose(g.mean, ref.mean, rel: 1e-12))
@@ -205,7 +205,7 @@ struct GaussianTransientTests {
     }
 
     @Test func printedTransientP1() throws {
-        let sde = try ParameterSets.p1.sde()
+        let sde = try ReferenceSets.p1.sde()
         let rows: [(t: Double, mean: [Double], var: [Double])] = [
             (0.5, [0.206604, -5.052154], [0.191734, 1.971307]),
             (1, [-1.19106, 0.232418], [0.322918, 3.46282]),
@@ -235,8 +235,8 @@ struct GaussianTransientTests {
     }
 
     @Test func printedTransientP3P4() throws {
-        let p3 = try ParameterSets.p3.sde()
-        let p4 = try ParameterSets.p4.sde()
+        let p3 = try ReferenceSets.p3.sde()
+        let p4 = try ReferenceSets.p4.sde()
         let x0 = [2.0, 1, 0, 0]
         let g1 = GaussianTheory.propagate(narrowStart(x0), p3, time: 1)
         let g5 = GaussianTheory.propagate(narrowStart(x0), p3, time: 5)
@@ -253,8 +253,8 @@ struct GaussianTransientTests {
 
     /// W(t) = P − e^{−At}Pe^{−Aᵀt} when A is Hurwitz (physics.md §7), also for the stiff P2 at long times
     /// where a single Van Loan exponential would lose every digit.
-    @Test(arguments: ParameterSets.regular)
-    func noiseIntegralMatchesStationaryIdentity(set: ParameterSet) throws {
+    @Test(arguments: ReferenceSets.regular)
+    func noiseIntegralMatchesStationaryIdentity(set: ReferenceSet) throws {
         let sde = try set.sde()
         let p = try GaussianTheory.stationaryCovariance(sde)
         #expect(GaussianTheory.noiseIntegral(sde, time: 0) == .zeros(sde.phaseDimension, sde.phaseDimension))
@@ -272,19 +272,19 @@ struct GaussianTransientTests {
 
     /// Replica distance D_rep = 2 tr W_θθ (physics.md §9.9, printed with 4-6 digits).
     @Test func replicaDistance() throws {
-        let p1 = try ParameterSets.p1.sde()
+        let p1 = try ReferenceSets.p1.sde()
         for (t, value) in [(0.1, 0.00669019), (0.5, 0.383128), (1, 0.644061), (2, 0.873343), (5, 0.994317)] {
             let w = GaussianTheory.noiseIntegral(p1, time: t)
             #expect(isClose(2 * w.block(rows: 0..<1, cols: 0..<1).trace, value, rel: 5e-6))
         }
-        let p3 = try ParameterSets.p3.sde()
+        let p3 = try ReferenceSets.p3.sde()
         let w = GaussianTheory.noiseIntegral(p3, time: 0.5)
         #expect(isClose(2 * w.block(rows: 0..<2, cols: 0..<2).trace, 0.0696771, rel: 5e-6))
     }
 
     /// P6 (§9.7, §10.4): ψ = u·θ follows ψ̈ + 2γψ̇ + (λ/m)ψ = 0 and gets no diffusion.
     @Test func flatDirectionP6() throws {
-        let sde = try ParameterSets.p6.sde()
+        let sde = try ReferenceSets.p6.sde()
         let mode = sde.modes[0]
         #expect(mode.curvature == 0 && mode.regime == .overdamped)
         let u = mode.direction
@@ -326,7 +326,7 @@ struct GaussianTransientTests {
     @Test func flatDirectionWithoutWeightDecay() throws {
         let sde = try LangevinSDE(
             hyperparameters: .init(learningRate: 0.05, momentum: 0.9, batchSize: 8, weightDecay: 0),
-            loss: ParameterSets.p6.loss, noise: .hessian(scale: 1))
+            loss: ReferenceSets.p6.loss, noise: .hessian(scale: 1))
         let u = sde.modes[0].direction
         let x0 = [0.3, 0.4, 0, 0]
         let start = Gaussian(mean: x0, covariance: Matrix.diagonal([0.0025, 0.0025, 0, 0]))

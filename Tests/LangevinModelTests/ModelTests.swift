@@ -71,8 +71,8 @@ struct BuildingBlockTests {
 
 @Suite("LangevinSDE against physics.md §9.1–§9.5")
 struct LangevinSDETests {
-    @Test(arguments: ParameterSets.all)
-    func constantsAndModes(set: ParameterSet) throws {
+    @Test(arguments: ReferenceSets.all)
+    func constantsAndModes(set: ReferenceSet) throws {
         let sde = try set.sde()
         // Printed values carry 6 significant digits: 5e-6 relative covers the rounding.
         let printed = 5e-6
@@ -95,8 +95,8 @@ struct LangevinSDETests {
     }
 
     /// A, D_vv and x* against scipy's construction (same formulas: agreement to a few ulps).
-    @Test(arguments: ParameterSets.all)
-    func driftAndDiffusionAgainstScipy(set: ParameterSet) throws {
+    @Test(arguments: ReferenceSets.all)
+    func driftAndDiffusionAgainstScipy(set: ReferenceSet) throws {
         let sde = try set.sde()
         let ref = try #require(ScipyReference.stationary[set.name])
         #expect(isClose(sde.driftMatrix, ref.a, rel: 1e-15))
@@ -109,11 +109,11 @@ struct LangevinSDETests {
     }
 
     @Test func printedMatricesOfP1AndP3() throws {
-        let p1 = try ParameterSets.p1.sde()
+        let p1 = try ReferenceSets.p1.sde()
         // 6-7 significant digits printed in physics.md §9.1 and §9.3.
         #expect(matchesPrinted(p1.driftMatrix, [[0, -1], [10.526316, 1.052632]], rel: 5e-7))
         #expect(isClose(p1.constantVelocityDiffusion![0, 0], 5.540166, rel: 5e-7))
-        let p3 = try ParameterSets.p3.sde()
+        let p3 = try ReferenceSets.p3.sde()
         #expect(matchesPrinted(p3.driftMatrix, [[0, 0, -1, 0], [0, 0, 0, -1], [36.315789, 13.674085, 2.105263, 0],
                                                 [13.674085, 20.526316, 0, 2.105263]], rel: 5e-7))
         #expect(matchesPrinted(p3.constantVelocityDiffusion!, [[2.250693, 0.899611], [0.899611, 1.211911]], rel: 5e-7))
@@ -124,9 +124,9 @@ struct LangevinSDETests {
     @Test func eigenvaluesOfAFromModes() throws {
         // eig(A) = γ ± iΩ when underdamped (P1: 0.526316 ± 3.201454i), γ ∓ Ω when overdamped
         // (P2: 2.928932 and 17.071068). Printed with 7 digits.
-        let p1 = try ParameterSets.p1.sde()
+        let p1 = try ReferenceSets.p1.sde()
         #expect(isClose(p1.modes[0].dampedFrequency, 3.201454, rel: 5e-7))
-        let p2 = try ParameterSets.p2.sde()
+        let p2 = try ReferenceSets.p2.sde()
         let rates = p2.modes[0].relaxationRates
         #expect(isClose(rates.slow, 2.928932, rel: 5e-7) && isClose(rates.fast, 17.071068, rel: 5e-7))
         // det A = det(H_λ/m) for this block structure, which pins the product of the rates exactly.
@@ -135,14 +135,14 @@ struct LangevinSDETests {
 
     @Test func temperatures() throws {
         // κ = ησ²/(2S(1−β)): P1 0.5, P3 0.03125; P5 T = 0.015625 (exact binary fractions up to rounding).
-        #expect(isClose(try ParameterSets.p1.sde().temperature!, 0.5, rel: 1e-15))
-        #expect(isClose(try ParameterSets.p3.sde().temperature!, 0.03125, rel: 1e-15))
-        #expect(isClose(try ParameterSets.p5.sde().temperature!, 0.015625, rel: 1e-15))
-        #expect(try ParameterSets.p4.sde().temperature == nil)
+        #expect(isClose(try ReferenceSets.p1.sde().temperature!, 0.5, rel: 1e-15))
+        #expect(isClose(try ReferenceSets.p3.sde().temperature!, 0.03125, rel: 1e-15))
+        #expect(isClose(try ReferenceSets.p5.sde().temperature!, 0.015625, rel: 1e-15))
+        #expect(try ReferenceSets.p4.sde().temperature == nil)
     }
 
     @Test func driftIsMinusAOffset() throws {
-        let sde = try ParameterSets.p3.sde()
+        let sde = try ReferenceSets.p3.sde()
         #expect(sde.drift(at: sde.stationaryPoint).allSatisfy { $0 == 0 })
         // dθ/dt = v and m dv/dt = −(1−β)v − ∇L_λ(θ).
         let x = [1.5, 0.2, 0.3, -0.7]
@@ -169,7 +169,7 @@ struct LangevinSDETests {
     }
 
     @Test func stateDependentNoiseHasNoConstantDiffusion() throws {
-        let sde = try LangevinSDE(hyperparameters: ParameterSets.p3.hyperparameters, loss: ParameterSets.p3.loss,
+        let sde = try LangevinSDE(hyperparameters: ReferenceSets.p3.hyperparameters, loss: ReferenceSets.p3.loss,
                                   noise: .lossHessian(labelNoise: 1))
         #expect(sde.constantVelocityDiffusion == nil && sde.temperature == nil)
         let theta = [0.5, 0.5]

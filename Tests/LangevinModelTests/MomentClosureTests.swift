@@ -9,7 +9,7 @@ func m1() throws -> LangevinSDE {
 }
 
 func p3LossHessian() throws -> LangevinSDE {
-    try LangevinSDE(hyperparameters: ParameterSets.p3.hyperparameters, loss: ParameterSets.p3.loss,
+    try LangevinSDE(hyperparameters: ReferenceSets.p3.hyperparameters, loss: ReferenceSets.p3.loss,
                     noise: .lossHessian(labelNoise: 1))
 }
 
@@ -56,8 +56,8 @@ struct MomentClosureTests {
     }
 
     /// Constant noise: the closure is the Gaussian theory (same equations, independent code path).
-    @Test(arguments: ParameterSets.regular)
-    func reducesToGaussianTheory(set: ParameterSet) throws {
+    @Test(arguments: ReferenceSets.regular)
+    func reducesToGaussianTheory(set: ReferenceSet) throws {
         let sde = try set.sde()
         let closure = try MomentClosure.stationary(sde)
         // Two different linear systems for the same P: round-off only.

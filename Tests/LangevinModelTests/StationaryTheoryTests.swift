@@ -11,7 +11,7 @@ struct StationaryTheoryTests {
 
     @Test("P1: U = diag(2, 0.19), ∫|J|²/p = 60.6648, clockwise circulation −10.5263 at ω = √10.5263, e_p = 0")
     func p1() throws {
-        let theory = try StationaryTheory(try ParameterSets.p1.sde())
+        let theory = try StationaryTheory(try ReferenceSets.p1.sde())
         #expect(matchesPrinted(theory.precision, [[2, 0], [0, 0.19]], rel: 1e-12, zero: 1e-13))
         #expect(isClose(theory.currentSquaredIntegral, 60.6648, rel: Self.printed))
         #expect(isClose(theory.eigenPlaneCirculations[0], -10.5263, rel: Self.printed))
@@ -22,7 +22,7 @@ struct StationaryTheoryTests {
 
     @Test("P2: U = diag(50, 1), ∫|J|²/p = 51")
     func p2() throws {
-        let theory = try StationaryTheory(try ParameterSets.p2.sde())
+        let theory = try StationaryTheory(try ReferenceSets.p2.sde())
         #expect(matchesPrinted(theory.precision, [[50, 0], [0, 1]], rel: 1e-12, zero: 1e-11))
         #expect(isClose(theory.currentSquaredIntegral, 51, rel: 1e-12))
         #expect(abs(theory.entropyProduction!) <= 1e-10)
@@ -30,7 +30,7 @@ struct StationaryTheoryTests {
 
     @Test("P3: U blocks, ∫|J|²/p = 63.9716, e_p = 0, no circulation in the θ plane")
     func p3() throws {
-        let theory = try StationaryTheory(try ParameterSets.p3.sde())
+        let theory = try StationaryTheory(try ReferenceSets.p3.sde())
         let u = theory.precision
         #expect(matchesPrinted(u.block(rows: 0..<2, cols: 0..<2), [[34.8, -2.078461], [-2.078461, 37.2]], rel: Self.printed))
         #expect(matchesPrinted(u.block(rows: 2..<4, cols: 2..<4), [[1.33, -0.987269], [-0.987269, 2.47]], rel: Self.printed))
@@ -41,7 +41,7 @@ struct StationaryTheoryTests {
 
     @Test("P4: e_p = 1.67832, ∫|J|²/p = 28.3251, θ-marginal precision ≠ U_θθ, θ-plane circulation 2(Q_θθ)₁₂ = −0.0404")
     func p4() throws {
-        let theory = try StationaryTheory(try ParameterSets.p4.sde())
+        let theory = try StationaryTheory(try ReferenceSets.p4.sde())
         #expect(isClose(theory.entropyProduction!, 1.67832, rel: Self.printed))
         #expect(isClose(theory.currentSquaredIntegral, 28.3251, rel: Self.printed))
         #expect(matchesPrinted(theory.thetaMarginalPrecision, [[67.5753, 21.6471], [21.6471, 68.3965]], rel: Self.printed))
@@ -51,7 +51,7 @@ struct StationaryTheoryTests {
 
     @Test("P5: Gibbs for the training loss at T = 0.015625: U = blockdiag(H_λ, m I)/T")
     func p5() throws {
-        let sde = try ParameterSets.p5.sde()
+        let sde = try ReferenceSets.p5.sde()
         let theory = try StationaryTheory(sde)
         let t = try #require(sde.gibbsTemperature)
         #expect(isClose(t, 0.015625, rel: 1e-12))
@@ -62,22 +62,22 @@ struct StationaryTheoryTests {
 
     @Test("Gibbs temperature exists iff C_S Σ ∝ I: every d = 1 set and P5, not P3 or P4")
     func gibbsCriterion() throws {
-        #expect(try ParameterSets.p1.sde().gibbsTemperature.map { isClose($0, 0.5, rel: 1e-12) } == true)
-        #expect(try ParameterSets.p2.sde().gibbsTemperature.map { isClose($0, 0.05, rel: 1e-12) } == true)
-        #expect(try ParameterSets.p3.sde().gibbsTemperature == nil)
-        #expect(try ParameterSets.p4.sde().gibbsTemperature == nil)
+        #expect(try ReferenceSets.p1.sde().gibbsTemperature.map { isClose($0, 0.5, rel: 1e-12) } == true)
+        #expect(try ReferenceSets.p2.sde().gibbsTemperature.map { isClose($0, 0.05, rel: 1e-12) } == true)
+        #expect(try ReferenceSets.p3.sde().gibbsTemperature == nil)
+        #expect(try ReferenceSets.p4.sde().gibbsTemperature == nil)
     }
 
     @Test("Detailed balance criterion: H_λ commutes with Σ for P1-P3 and P5, not for P4")
     func commutation() throws {
-        for set in [ParameterSets.p1, ParameterSets.p2, ParameterSets.p3, ParameterSets.p5] {
+        for set in [ReferenceSets.p1, ReferenceSets.p2, ReferenceSets.p3, ReferenceSets.p5] {
             #expect(try set.sde().noiseCommutesWithHessian == true, "\(set)")
         }
-        #expect(try ParameterSets.p4.sde().noiseCommutesWithHessian == false)
+        #expect(try ReferenceSets.p4.sde().noiseCommutesWithHessian == false)
     }
 
-    @Test("Σ = σ²H: U equals the Hessian of Ψ over T_v (physics.md §6.4)", arguments: [ParameterSets.p1, ParameterSets.p2, ParameterSets.p3])
-    func modifiedLoss(set: ParameterSet) throws {
+    @Test("Σ = σ²H: U equals the Hessian of Ψ over T_v (physics.md §6.4)", arguments: [ReferenceSets.p1, ReferenceSets.p2, ReferenceSets.p3])
+    func modifiedLoss(set: ReferenceSet) throws {
         let sde = try set.sde()
         let theory = try StationaryTheory(sde)
         let tv = try #require(sde.modifiedLossTemperature)
@@ -87,13 +87,13 @@ struct StationaryTheoryTests {
 
     @Test("P6: weight decay confines the flat direction without noise, so the law is degenerate")
     func degenerate() throws {
-        #expect(throws: ModelError.self) { try StationaryTheory(try ParameterSets.p6.sde()) }
+        #expect(throws: ModelError.self) { try StationaryTheory(try ReferenceSets.p6.sde()) }
         do {
-            _ = try StationaryTheory(try ParameterSets.p6.sde())
+            _ = try StationaryTheory(try ReferenceSets.p6.sde())
         } catch let error as ModelError {
             guard case .degenerateStationaryLaw = error else { Issue.record("unexpected \(error)"); return }
             #expect(error.description.contains("no density on a grid"))
         }
-        #expect(try ParameterSets.p6.sde().modifiedLossTemperature == nil)
+        #expect(try ReferenceSets.p6.sde().modifiedLossTemperature == nil)
     }
 }

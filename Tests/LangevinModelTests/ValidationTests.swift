@@ -113,7 +113,7 @@ struct ValidationTests {
             func build(_ s: Double) throws(ModelError) -> LangevinSDE {
                 try LangevinSDE(hyperparameters: .init(learningRate: 0.05, momentum: 0.9, batchSize: s, weightDecay: 0.1,
                                                        datasetSize: datasetSize),
-                                loss: ParameterSets.p3.loss, noise: .lossHessian(labelNoise: 1))
+                                loss: ReferenceSets.p3.loss, noise: .lossHessian(labelNoise: 1))
             }
             var critical = 0.0
             do {

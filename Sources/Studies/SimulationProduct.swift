@@ -7,27 +7,15 @@ import Spectral
 
 /// The HDF5 file of `sgdfp simulate`: moments over time, the stationary comparison, the histogram on the
 /// solver's grid (2-D marginals in 4-D) and a few trajectories; written whole or not at all.
-enum SimulationOutput {
+enum SimulationProduct {
     static func write(to destination: String, overwrite: Bool, config: RunConfiguration, sde: LangevinSDE, result: SGDResult,
                       comparison: MomentComparison, grid: PhaseSpaceGrid?, origin: [Double]?, axisValues: [[Double]]? = nil,
-                      totalVariation: Double?, source: String) throws {
-        let output = try AtomicOutput(destination: destination, overwrite: overwrite)
-        Interruption.protect(output.temporaryPath)
-        defer { Interruption.release() }
-        do {
-            let file = try NetCDFFile.create(at: output.temporaryPath)
-            do {
-                try fill(file, config: config, sde: sde, result: result, comparison: comparison, grid: grid, origin: origin,
-                         axisValues: axisValues, totalVariation: totalVariation, source: source)
-                try file.close()
-            } catch {
-                try? file.close()
-                throw error
-            }
-            try output.commit()
-        } catch {
-            output.abandon()
-            throw error
+                      totalVariation: Double?, source: String, invocation: Invocation) throws {
+        let provenance = OutputProvenance.of("Simulated heavy-ball SGD beside the Fokker-Planck model", configuration: config, sde: sde,
+                                             invocation: invocation)
+        try OutputFile.write(to: destination, overwrite: overwrite, kind: .simulate, provenance: provenance) { file in
+            try fill(file, config: config, sde: sde, result: result, comparison: comparison, grid: grid, origin: origin,
+                     axisValues: axisValues, totalVariation: totalVariation, source: source)
         }
     }
 
@@ -36,30 +24,18 @@ enum SimulationOutput {
         let d = sde.parameterDimension, n = 2 * d
         let names = PhaseSpaceGrid.axisNames(parameterDimension: d)
         let root: [String: AttributeValue] = [
-            "Conventions": .text("CF-1.10"),
-            "title": .text("Simulated heavy-ball SGD beside the Fokker-Planck model"),
-            "source": .text("sgdfp \(SGDFP.version)"),
-            "history": .text("\(ISO8601DateFormatter().string(from: Date())) \(CommandLine.arguments.joined(separator: " "))"),
-            "configuration": .text(config.renderTOML()),
-            "hdf5_version": .text(NetCDFFile.hdf5Version),
             "gradient": .text(source),
             "chains": .int(result.chains),
             "steps_per_second": .double(result.stepsPerSecond),
             "total_steps": .int(result.totalSteps),
-            "time_convention": .text("continuous time t = learning_rate * step; velocity v = -momentum_buffer = (theta_k - theta_(k-1))/learning_rate"),
             "confidence_level": .text("95 % intervals are 1.96 standard errors from independent groups of chains"),
         ]
         for k in NetCDFFile.orderedNames(root.keys) { try file.setAttribute(k, root[k]!) }
         if let tv = totalVariation { try file.setAttribute("histogram_total_variation", .double(tv)) }
         try file.setAttribute("histogram_fraction_outside", .double(result.fractionOutside))
 
-        if let grid, let origin {
-            for (i, axis) in grid.axes.enumerated() {
-                // The compared file's own coordinates, bit for bit, so that xarray aligns the two grids.
-                try file.defineDimension(axis.name, coordinates: axisValues?[i] ?? axis.coordinates.map { $0 + origin[i] },
-                                         attributes: ["long_name": .text(SolveRunner.longName(axis.name, d: d)), "units": .text("1")])
-            }
-        }
+        // The compared file's own coordinates, bit for bit, so that xarray aligns the two grids.
+        if let grid, let origin { try AxisNaming.define(grid, origin: origin, values: axisValues, in: file) }
         try file.defineIndexDimension(RunVariable.component, labels: names)
         try file.defineIndexDimension(RunVariable.componentB, labels: names)
         try file.defineTimeDimension(attributes: ["long_name": .text("continuous time t = learning_rate * step"), "units": .text("1")])

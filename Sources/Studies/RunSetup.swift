@@ -5,41 +5,42 @@ import PhaseSpaceIO
 import RunConfiguration
 import Spectral
 
-/// Everything a run needs, built and checked from a validated configuration before any large allocation.
-struct RunSetup {
-    enum Start {
+/// Everything a run needs, built and checked from a validated configuration before any large allocation:
+/// the place that turns a `RunConfiguration` into model, grid and scheme.
+public struct RunSetup: Sendable {
+    public enum Start: Sendable {
         case mixture(GaussianMixture)
         /// A density read from an earlier output (uncentred axes already matched to the grid).
         case file(path: String, density: [Double])
     }
 
-    let configuration: RunConfiguration
+    public let configuration: RunConfiguration
     /// The time scheme, with "auto" resolved.
-    let scheme: String
-    let sde: LangevinSDE
-    let dynamics: LinearDynamics
-    let start: Start
-    let startTime: Double
-    let exact: ExactSolution?
-    let grid: PhaseSpaceGrid
-    let writeFullDensity: Bool
-    let warnings: [String]
+    public let scheme: String
+    public let sde: LangevinSDE
+    public let dynamics: LinearDynamics
+    public let start: Start
+    public let startTime: Double
+    public let exact: ExactSolution?
+    public let grid: PhaseSpaceGrid
+    public let writeFullDensity: Bool
+    public let warnings: [String]
     /// Largest density tolerated on the box edge, relative to the peak. Heavy tails (state-dependent
     /// noise) sit higher; an under-resolved grid rings at the 1e-4 level everywhere, and then only
     /// gross spreading is worth stopping for.
-    let boundaryTolerance: Double
+    public let boundaryTolerance: Double
     /// Sub-step bound of the exact transport, from the grid's resolution of the exact law.
-    let substepNorm: Double
+    public let substepNorm: Double
 
     /// Laws whose tails decay like powers (state-dependent noise) need a wider box than 7σ.
-    static func planner(for sde: LangevinSDE) -> GridPlanner {
+    public static func planner(for sde: LangevinSDE) -> GridPlanner {
         var p = GridPlanner()
         if sde.noise.isStateDependent { p.sigmas = 14 }
         return p
     }
 
-    static func build(_ config: RunConfiguration) throws -> RunSetup {
-        let sde = try makeSDE(config)
+    public static func build(_ config: RunConfiguration) throws -> RunSetup {
+        let sde = try model(config)
         let dynamics = LinearDynamics(sde)
         let scheme = try TimeSteppers.entry(TimeSteppers.resolve(config.time.scheme, for: dynamics))
         if let reason = scheme.unavailability(for: dynamics) { throw SimulationError.schemeNotApplicable(scheme: scheme.name, reason: reason) }
@@ -59,30 +60,16 @@ struct RunSetup {
             let path = config.initial.file ?? ""
             let frame = try RunOutputReader.lastFrame(path: path)
             guard frame.axes.count == n else {
-                throw SetupError("The file \(path) holds a \(frame.axes.count)-dimensional density but the model has \(n) phase-space axes; continue it with the same [loss] hessian.")
+                throw StudyError("The file \(path) holds a \(frame.axes.count)-dimensional density but the model has \(n) phase-space axes; continue it with the same [loss] hessian.")
             }
-            let centres = dynamics.stationaryPoint
-            var halfWidths: [Double] = []
-            for (i, axis) in frame.axes.enumerated() {
-                guard axis.values.count >= 4, axis.values.count % 2 == 0 else {
-                    throw SetupError("Axis \(axis.name) of \(path) has \(axis.values.count) points; only files written by sgdfp solve can be continued.")
-                }
-                let spacing = axis.values[1] - axis.values[0]
-                let half = spacing * Double(axis.values.count) / 2
-                // The stored axis is uncentred; it must sit on the box centred at this model's x*.
-                if abs(axis.values[0] - (centres[i] - half)) > 1e-9 * max(1, half) {
-                    throw SetupError("The grid of \(path) is centred at a different stationary point along \(axis.name); continue it with the same model ([sgd], [loss]).")
-                }
-                halfWidths.append(half)
-            }
-            grid = try PhaseSpaceGrid(points: frame.axes.map(\.values.count), halfWidths: halfWidths)
+            grid = try FileGrid.grid(of: frame.axes, path: path, centre: dynamics.stationaryPoint).grid
             if config.grid.box != .auto || config.grid.points != [128] {
                 warnings.append("[grid] points and box are ignored when continuing from a file: the file's grid is used.")
             }
             start = .file(path: path, density: frame.density)
             startTime = frame.time
             guard config.time.stop > startTime else {
-                throw SetupError(String(format: "[time] stop (%.6g) must be later than the last frame of %@ (t = %.6g); [time] stop is the absolute end time.", config.time.stop, path, startTime))
+                throw StudyError(String(format: "[time] stop (%.6g) must be later than the last frame of %@ (t = %.6g); [time] stop is the absolute end time.", config.time.stop, path, startTime))
             }
         case .gaussian, .mixture:
             let mixture = GaussianMixture(components: config.initial.components.map {
@@ -92,7 +79,7 @@ struct RunSetup {
                 throw InitialDensityError.notPositiveDefinite(component: i)
             }
             let solution = ExactSolution(sde: sde, initial: mixture)
-            let samples = max(200, min(2000, Int(config.time.stop / 0.01)))
+            let samples = Int(min(2000, max(200, config.time.stop / 0.01)))
             let times = (0...samples).map { config.time.stop * Double($0) / Double(samples) }
             let envelopes = solution.envelopes(times: times)
             let points = config.grid.points(axes: n)
@@ -129,7 +116,38 @@ struct RunSetup {
                         boundaryTolerance: boundaryTolerance, substepNorm: substepNorm)
     }
 
-    static func makeSDE(_ c: RunConfiguration) throws -> LangevinSDE {
+    /// The initial density sampled on the grid (or the file's last frame).
+    public func initialDensity() throws -> AlignedBuffer {
+        let field = grid.makeField()
+        switch start {
+        case let .mixture(mixture):
+            try mixture.sample(on: grid, origin: dynamics.stationaryPoint, into: field.buffer)
+        case let .file(_, density):
+            precondition(density.count == grid.pointCount)
+            for i in 0..<density.count { field[i] = density[i] }
+        }
+        return field
+    }
+
+    /// The time stepper of this run, with its FFT plans made (and FFTW wisdom read and kept).
+    public func makeStepper(effort: PlanningEffort) throws -> any TimeStepper {
+        FFTWRuntime.setThreads(configuration.grid.threads)
+        let wisdom = configuration.wisdomPath
+        if let wisdom { FFTWRuntime.importWisdom(from: wisdom) }
+        let stepper = try TimeSteppers.make(scheme, dynamics: dynamics, grid: grid, effort: effort, substepNorm: substepNorm)
+        if let wisdom { FFTWRuntime.exportWisdom(to: wisdom) }
+        return stepper
+    }
+
+    /// The driver's settings for this run file's [time] section.
+    public var simulationSettings: SimulationSettings {
+        let t = configuration.time
+        return SimulationSettings(stopTime: t.stop, outputEvery: t.outputEvery, tolerance: t.tolerance, fixedStep: t.step,
+                                  boundaryTolerance: boundaryTolerance)
+    }
+
+    /// The Langevin model of a run file's [sgd], [loss] and [noise].
+    public static func model(_ c: RunConfiguration) throws -> LangevinSDE {
         let hyper = Hyperparameters(
             learningRate: c.sgd.learningRate, momentum: c.sgd.momentum, batchSize: Double(c.sgd.batchSize),
             weightDecay: c.sgd.weightDecay, datasetSize: c.sgd.datasetSize.map(Double.init))
@@ -145,8 +163,14 @@ struct RunSetup {
     }
 }
 
-/// A setup problem not covered by a module's own error type.
-struct SetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
+
+extension RunConfiguration {
+    /// Where FFTW wisdom is kept for this run, or nil when disabled.
+    var wisdomPath: String? {
+        switch grid.wisdom {
+        case .defaultLocation: return FFTWRuntime.defaultWisdomPath
+        case .disabled: return nil
+        case let .file(p): return p
+        }
+    }
 }

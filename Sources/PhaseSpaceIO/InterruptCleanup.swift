@@ -1,7 +1,8 @@
 import Foundation
 
-/// Removes the temporary output file if the user interrupts a run, so no half-written file remains.
-enum Interruption {
+/// Removes the temporary file of an output being written if the user interrupts the process, so no
+/// half-written file remains.
+enum InterruptCleanup {
     nonisolated(unsafe) private static var temporaryPath: [CChar]?
 
     static func protect(_ path: String) {
@@ -13,7 +14,7 @@ enum Interruption {
     static func release() { temporaryPath = nil }
 
     private static let handler: @convention(c) (Int32) -> Void = { sig in
-        if let p = Interruption.temporaryPath { p.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
+        if let p = InterruptCleanup.temporaryPath { p.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
         _exit(128 + sig)
     }
 }

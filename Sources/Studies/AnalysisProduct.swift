@@ -3,18 +3,32 @@ import LangevinModel
 import ModifiedLoss
 import PhaseSpaceIO
 import ProbabilityCurrent
+import RunConfiguration
 import Spectral
 
-/// Writes the analysis products into an open netCDF file whose phase-space axes are already defined:
+/// The analysis products of `stationary`, `validate` and `analyze`: writes them into an open netCDF file whose phase-space axes are already defined:
 /// the fields as variables over the axes (in 4-D the full fields only when asked, the 2-D marginals
 /// always), small matrices over `component`/`component_b` and `parameter`/`parameter_b`, scalars as root
 /// attributes. Names are fixed because users and tools rely on them (README, "Output file").
-struct AnalysisWriter {
+struct AnalysisProduct {
     let file: NetCDFFile
     let grid: PhaseSpaceGrid
     let writeFullFields: Bool
     /// Text added to every long_name, e.g. " at t = 5" for a frame of a solve output.
     let context: String
+
+    /// A new file with the axes over the stationary point, the matrix dimensions and `body`'s products.
+    static func write(to destination: String, overwrite: Bool, kind: OutputKind, title: String, configuration: RunConfiguration,
+                      sde: LangevinSDE, grid: PhaseSpaceGrid, fullFields: Bool, invocation: Invocation,
+                      body: (AnalysisProduct) throws -> Void) throws {
+        let provenance = OutputProvenance.of(title, configuration: configuration, sde: sde, invocation: invocation)
+        try OutputFile.write(to: destination, overwrite: overwrite, kind: kind, provenance: provenance) { file in
+            try AxisNaming.define(grid, origin: sde.stationaryPoint, in: file)
+            let product = AnalysisProduct(file: file, grid: grid, writeFullFields: fullFields, context: "")
+            try product.defineMatrixDimensions()
+            try body(product)
+        }
+    }
 
     var axisNames: [String] { grid.axes.map(\.name) }
     var thetaNames: [String] { grid.parameterAxes.map(\.name) }

@@ -5,9 +5,21 @@ import SGDSimulation
 /// Throughput of simulated SGD: steps per second for 1, 10 and 1000 chains on d = 2 (P3, the model's noise
 /// with a dense 2×2 factor) and d = 200 (the diagonal spectrum h_i = i⁻²), medians of `repeats` runs, with
 /// the speed-up over one chain measured in the same run.
-enum SGDBench {
-    static func run(repeats: Int) {
-        var table = ConsoleTable("d", "chains", "steps/chain", "steps/s (median)", "ns per coordinate-step", "vs 1 chain")
+public struct SGDBenchmark {
+    public struct Row: Sendable {
+        public var dimension: Int
+        public var chains: Int
+        public var stepsPerChain: Int
+        /// Median steps per second.
+        public var stepsPerSecond: Double
+        public var speedUpOverOneChain: Double
+    }
+
+    public var repeats = 3
+    public init(repeats: Int = 3) { self.repeats = repeats }
+
+    public func run() -> [Row] {
+        var rows: [Row] = []
         let p3 = ReferenceModel.p3.sde
         let spectrumHP = Hyperparameters(learningRate: 0.01, momentum: 0.9, batchSize: 32)
         // Chains start at the minimum; per-mode start factors avoid a dense factorisation at d = 200.
@@ -27,10 +39,9 @@ enum SGDBench {
                 }.sorted()
                 let median = rates[rates.count / 2]
                 if chains == 1 { single = median }
-                table.add("\(d)", "\(chains)", "\(steps)", fmt(median, 3), String(format: "%.1f", 1e9 / (median * Double(d))),
-                          String(format: "%.2f×", median / single))
+                rows.append(Row(dimension: d, chains: chains, stepsPerChain: steps, stepsPerSecond: median, speedUpOverOneChain: median / single))
             }
         }
-        print(table.render())
+        return rows
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import LangevinModel
+import PhaseSpaceIO
+import RunConfiguration
+import Spectral
+
+/// `sgdfp analyze`: the modified loss and the probability current of one frame of a solve output, added
+/// beside its variables (copied unchanged); the file is replaced only when the analysis is complete.
+public struct AnalyzeStudy {
+    public let file: String
+    /// The frame actually analysed (the record nearest to the requested time).
+    public let time: Double
+    public let analysis: DensityAnalysis
+    private let grid: PhaseSpaceGrid
+    private let hasFullDensity: Bool
+
+    /// Reads the frame nearest to `time` (the last when nil) and analyses it.
+    public init(file: String, time: Double?, threshold: Double) throws {
+        let frame = try RunOutputReader.frame(path: file, time: time)
+        guard let text = frame.configuration else {
+            throw StudyError("File \(file) has no configuration attribute, so it was not written by sgdfp solve; pass a solve output.")
+        }
+        if frame.variables.contains("modified_loss_theta") {
+            throw StudyError("File \(file) already holds an analysis; analyse a fresh solve output, or write elsewhere with sgdfp solve -o.")
+        }
+        let config = try RunConfiguration.parse(toml: text, source: "\(file) (configuration attribute)")
+        let sde = try RunSetup.model(config)
+        let grid = try FileGrid.grid(of: frame.axes, path: file, centre: sde.stationaryPoint).grid
+        analysis = try frame.density.withUnsafeBufferPointer {
+            try DensityAnalysis(density: $0, sde: sde, grid: grid, threshold: threshold, effort: .estimate)
+        }
+        self.grid = grid
+        self.file = file
+        self.time = frame.time
+        hasFullDensity = frame.variables.contains(RunVariable.density)
+    }
+
+    /// Writes the analysed copy to `destination` (the file itself when nil, which is then replaced).
+    public func write(to destination: String?, overwrite: Bool, invocation: Invocation = .current) throws {
+        try OutputFile.amend(file, into: destination ?? file, overwrite: destination == nil ? true : overwrite, kind: .analysedSolve) { appended in
+            let product = AnalysisProduct(file: appended, grid: grid, writeFullFields: hasFullDensity, context: String(format: " at t = %.6g", time))
+            try product.defineMatrixDimensions()
+            try product.writeAnalysis(analysis)
+            try appended.setAttribute("analysis_time", .double(time))
+            try appended.setAttribute("analysis_history", .text(OutputProvenance.historyLine(commandLine: invocation.commandLine)))
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import FokkerPlanck
+import LangevinModel
+import PhaseSpaceIO
+import RunConfiguration
+import Spectral
+
+/// Figures of a finished solve, for the summary table.
+public struct SolveReport: Sendable {
+    public var simulation: SimulationSummary?
+    public var frames: Int
+    public var finalTime: Double
+    /// Relative L¹ distance to the exact density: at the last frame and worst over frames.
+    public var finalL1: Double?
+    public var worstL1: Double?
+    /// Worst relative error of mean and covariance against the exact moments, over frames.
+    public var worstMeanError: Double?
+    public var worstCovarianceError: Double?
+    public var finalMoments: DensityMoments?
+}
+
+/// `sgdfp solve`: plans the transforms, evolves the density, writes every frame, and commits the file only
+/// when the run succeeded.
+public struct SolveStudy {
+    public let setup: RunSetup
+    public let outputPath: String
+    public let overwrite: Bool
+    public let effort: PlanningEffort
+    public let invocation: Invocation
+
+    public init(setup: RunSetup, outputPath: String, overwrite: Bool, effort: PlanningEffort, invocation: Invocation = .current) {
+        self.setup = setup
+        self.outputPath = outputPath
+        self.overwrite = overwrite
+        self.effort = effort
+        self.invocation = invocation
+    }
+
+    public func run(progress: ProgressHandler? = nil) throws -> SolveReport {
+        let provenance = OutputProvenance.of("Phase-space density of SGD with momentum (Fokker-Planck, \(setup.sde.noise.name) noise)",
+                                             configuration: setup.configuration, sde: setup.sde, invocation: invocation)
+        return try OutputFile.write(to: outputPath, overwrite: overwrite, kind: .solve, provenance: provenance) { file in
+            try write(to: file, progress: progress)
+        }
+    }
+
+    private func write(to file: NetCDFFile, progress: ProgressHandler?) throws -> SolveReport {
+        let grid = setup.grid
+        let stepper = try setup.makeStepper(effort: effort)
+        let simulation = Simulation(stepper: stepper, initialDensity: try setup.initialDensity(), startTime: setup.startTime)
+        let comparison = setup.exact.map { ExactComparison($0, grid: grid, origin: setup.dynamics.stationaryPoint) }
+        let recorder = SolveFrameWriter(try RunOutputWriter(file: file, layout: SolveProduct.layout(setup)), grid: grid, comparison: comparison)
+        let summary = try simulation.run(setup.simulationSettings, progress: progress.marching,
+                                         observers: ([comparison] as [(any FrameObserver)?] + [recorder]).compactMap { $0 })
+        progress.finish()
+        var report = SolveReport(simulation: summary, frames: recorder.frames, finalTime: recorder.finalTime ?? setup.startTime,
+                                 finalL1: comparison?.finalL1Error, worstL1: comparison?.worstL1Error,
+                                 worstMeanError: comparison?.worstMeanError, worstCovarianceError: comparison?.worstCovarianceError)
+        report.finalMoments = recorder.finalMoments
+        try recorder.writer.setSummary(SolveProduct.summaryAttributes(report))
+        return report
+    }
+}
+
+/// Writes each frame of a solve, with the exact solution of the same frame beside it.
+final class SolveFrameWriter: FrameObserver {
+    let writer: RunOutputWriter
+    let grid: PhaseSpaceGrid
+    let comparison: ExactComparison?
+    private(set) var frames = 0
+    private(set) var finalTime: Double?
+    private(set) var finalMoments: DensityMoments?
+
+    init(_ writer: RunOutputWriter, grid: PhaseSpaceGrid, comparison: ExactComparison?) {
+        self.writer = writer
+        self.grid = grid
+        self.comparison = comparison
+    }
+
+    func observe(_ frame: SimulationFrame) throws {
+        let layout = writer.layout
+        let marginals = grid.parameterDimension > 1
+        var out = RunFrame(time: frame.time, mass: frame.moments.mass, minDensity: frame.moments.minimum,
+                           negativeMass: frame.moments.negativeMass, stepSize: frame.stepSize,
+                           mean: frame.moments.mean, covariance: frame.moments.covariance,
+                           density: layout.writeFullDensity ? frame.density : nil)
+        if marginals { out.marginals = Quadrature.pairMarginals(of: frame.density, on: grid) }
+        if let record = comparison?.records.last {
+            out.exactMean = record.exactMean
+            out.exactCovariance = record.exactCovariance
+            if let exact = comparison?.exactField, record.l1Error != nil {
+                let field = UnsafeBufferPointer(exact.buffer)
+                if layout.writeFullDensity { out.exactDensity = field }
+                if marginals { out.exactMarginals = Quadrature.pairMarginals(of: field, on: grid) }
+            }
+        }
+        try writer.append(out)
+        frames += 1
+        finalTime = frame.time
+        finalMoments = frame.moments
+    }
+}
+
+/// How a solve output is laid out beyond the common root attributes.
+enum SolveProduct {
+    static func layout(_ setup: RunSetup) -> RunOutputLayout {
+        RunOutputLayout(axes: AxisNaming.axes(setup.grid, origin: setup.dynamics.stationaryPoint), writeFullDensity: setup.writeFullDensity,
+                        writeMarginals: setup.grid.parameterDimension > 1, hasExactSolution: setup.exact?.hasDensity ?? false,
+                        hasExactMoments: setup.exact != nil, rootAttributes: ["time_scheme": .text(setup.scheme)])
+    }
+
+    static func summaryAttributes(_ report: SolveReport) -> [String: AttributeValue] {
+        guard let summary = report.simulation else { return [:] }
+        var attributes: [String: AttributeValue] = [
+            "steps": .int(summary.steps),
+            "rejected_steps": .int(summary.rejectedSteps),
+            "wall_time_seconds": .double(summary.wallTime),
+            "solver_time_seconds": .double(summary.solverTime),
+            "final_mass_error": .double(summary.finalMassError),
+            "minimum_density": .double(summary.minimumDensity),
+            "largest_negative_mass": .double(summary.largestNegativeMass),
+        ]
+        if let l1 = report.finalL1 { attributes["final_relative_l1_error"] = .double(l1) }
+        if let l1 = report.worstL1 { attributes["max_relative_l1_error"] = .double(l1) }
+        if let e = report.worstMeanError { attributes["max_mean_error"] = .double(e) }
+        if let e = report.worstCovarianceError { attributes["max_covariance_error"] = .double(e) }
+        return attributes
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import FokkerPlanck
+import LangevinModel
+import PhaseSpaceIO
+import RunConfiguration
+import Spectral
+import StationaryDistribution
+import Validation
+
+/// `sgdfp validate`: solves the stationary density directly (with at least 40 points per axis in 4-D, where
+/// coarser grids resolve fewer digits than the claims need), analyses it, for a loss with a flat direction
+/// also evolves the run file's initial law, and judges every claim of the theory on that evidence.
+public struct ValidationStudy {
+    /// The stationarity claim's bound: the density changes by less than this fraction of itself per unit time.
+    public static let stationarityTolerance = 1e-6
+
+    public var configuration: RunConfiguration
+    /// Names the run in the report ("built-in example" without a run file).
+    public var runName: String
+    public var effort: PlanningEffort = .estimate
+    public var invocation: Invocation = .current
+    public let sde: LangevinSDE
+
+    public init(configuration: RunConfiguration, runName: String) throws {
+        self.configuration = configuration
+        self.runName = runName
+        sde = try RunSetup.model(configuration)
+    }
+
+    /// The report written beside the HDF5 output: same name, extension .json.
+    public static func reportPath(for output: String) -> String {
+        ((output as NSString).deletingPathExtension) + ".json"
+    }
+
+    public struct Result {
+        public var report: ValidationReport
+        public var stationary: StationaryPipeline?
+        /// Why the transient run stopped early, when it did.
+        public var transientWarning: String?
+    }
+
+    public func run(output: String, overwrite: Bool, progress: ProgressHandler? = nil) throws -> Result {
+        let jsonPath = Self.reportPath(for: output)
+        if !overwrite && FileManager.default.fileExists(atPath: jsonPath) {
+            throw StudyError("File \(jsonPath) already exists; remove it, choose another --output, or pass --overwrite.")
+        }
+        var stationary: StationaryPipeline?
+        let unavailable = StationaryPipeline.unavailability(sde)
+        if unavailable == nil {
+            let grid = try StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
+            stationary = try StationaryPipeline(sde: sde, grid: grid, settings: StationarySolverSettings(residualTolerance: 1e-10),
+                                                threshold: 1e-6, effort: effort, progress: progress)
+        }
+        var transient: (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?)?
+        if sde.modes.contains(where: { $0.curvature == 0 }) {
+            var transientConfig = configuration
+            if sde.parameterDimension == 2 {
+                transientConfig.grid.points = configuration.grid.points(axes: 4).map { max($0, 40) }
+            }
+            transient = try Self.evolve(transientConfig, effort: effort)
+        }
+        let evidence = stationary.map {
+            StationaryEvidence(residual: $0.solution.residual, residualTolerance: Self.stationarityTolerance,
+                               moments: $0.moments, l1ToExact: $0.l1ToExact, modifiedLoss: $0.analysis.modifiedLoss,
+                               current: $0.analysis.summary)
+        }
+        let claims = Validator.evaluate(sde: sde, stationary: evidence, stationaryUnavailable: unavailable, transient: transient?.evidence)
+        let report = ValidationReport(run: runName, claims: claims)
+        let grid = stationary?.grid ?? transient!.grid
+        try AnalysisProduct.write(to: output, overwrite: overwrite, kind: .validate,
+                                  title: "Validation of the limiting-dynamics claims for SGD with momentum (\(sde.noise.name) noise)",
+                                  configuration: configuration, sde: sde, grid: grid, fullFields: sde.parameterDimension == 1,
+                                  invocation: invocation) { product in
+            if let s = stationary {
+                try product.writeStationary(s)
+                try product.writeAnalysis(s.analysis)
+            }
+            if let t = transient { try Self.writeTransient(t.evidence, sde: sde, to: product.file) }
+            try Self.writeVerdicts(report, to: product.file)
+        }
+        try report.json().write(toFile: jsonPath, atomically: true, encoding: .utf8)
+        return Result(report: report, stationary: stationary, transientWarning: transient?.warning)
+    }
+
+    static func writeVerdicts(_ report: ValidationReport, to file: NetCDFFile) throws {
+        try file.setAttribute("validation_report", .text(try report.json()))
+        try file.setAttribute("validation_all_agree", .int(report.allAgree ? 1 : 0))
+        for c in report.claims {
+            try file.setAttribute("validation_\(c.id)", .text(c.verdict.rawValue))
+            if let m = c.measured, m.isFinite { try file.setAttribute("validation_\(c.id)_measured", .double(m)) }
+            if let e = c.expected { try file.setAttribute("validation_\(c.id)_expected", .text(e.rawValue)) }
+        }
+    }
+
+    /// Evolves the run file's initial law as sgdfp solve does and records the moments of every frame.
+    static func evolve(_ config: RunConfiguration, effort: PlanningEffort) throws -> (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?) {
+        let setup = try RunSetup.build(config)
+        guard case .mixture = setup.start else {
+            throw StudyError("validate needs an [initial] law (gaussian or mixture) for the flat-direction claims, not a file.")
+        }
+        let stepper = try TimeSteppers.make(setup.scheme, dynamics: setup.dynamics, grid: setup.grid, effort: effort, substepNorm: setup.substepNorm)
+        let simulation = Simulation(stepper: stepper, initialDensity: try setup.initialDensity())
+        let recorder = MomentRecorder()
+        var warning: String?
+        do {
+            _ = try simulation.run(setup.simulationSettings, observers: [recorder])
+        } catch let SimulationError.densityAtBoundary(time, axis, fraction) where recorder.times.count >= 3 {
+            // Without noise the flat direction contracts until the grid no longer resolves it and rings; the
+            // frames before that are the evidence.
+            warning = String(format: "the transient run stopped at t = %.3g, where the density rings at the box edge along %@ (%.2g of its peak) because the flat direction has contracted below the grid; the flat-direction claims use the %d frames up to t = %.3g.",
+                             time, axis, fraction, recorder.times.count, recorder.times.last!)
+        }
+        return (TransientEvidence(times: recorder.times, means: recorder.means, covariances: recorder.covariances), setup.grid, warning)
+    }
+
+    /// The flat-direction evidence as time series: u·mean and the (u·θ, u·v) covariance per frame.
+    static func writeTransient(_ t: TransientEvidence, sde: LangevinSDE, to file: NetCDFFile) throws {
+        guard let flat = sde.modes.first(where: { $0.curvature == 0 }) else { return }
+        let u = flat.direction, d = sde.parameterDimension, n = 2 * d
+        try file.defineDimension("frame_time", coordinates: t.times, attributes: ["long_name": .text("time of the transient frames"), "units": .text("1")])
+        let mean = t.means.map { m in (0..<d).reduce(0) { $0 + u[$1] * m[$1] } }
+        let variance = t.covariances.map { c in (0..<d).reduce(0) { s, a in s + (0..<d).reduce(0) { $0 + u[a] * c[a * n + $1] * u[$1] } } }
+        try file.defineVariable("flat_direction_mean", dimensions: ["frame_time"], attributes: ["long_name": .text("u . mean of theta along the flat direction u"), "units": .text("1")])
+        try file.write("flat_direction_mean", values: mean)
+        try file.defineVariable("flat_direction_variance", dimensions: ["frame_time"], attributes: ["long_name": .text("variance of u . theta along the flat direction u"), "units": .text("1")])
+        try file.write("flat_direction_variance", values: variance)
+        try file.setAttribute("flat_direction", .doubles(u))
+    }
+}

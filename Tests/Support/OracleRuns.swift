@@ -1,0 +1,57 @@
+import Foundation
+import FokkerPlanck
+import LangevinModel
+import Spectral
+
+/// Result of a grid run compared with the exact law at every output time.
+public struct OracleComparison {
+    public var times: [Double] = []
+    /// max |Δmean| / sqrt(max |P|), max |ΔP| / max |P| and ∫|p − p_exact| per frame.
+    public var meanErrors: [Double] = []
+    public var covarianceErrors: [Double] = []
+    public var l1Errors: [Double] = []
+    /// Grid covariance at the last frame.
+    public var lastCovariance: [Double] = []
+    public var summary: SimulationSummary?
+    public var worstMean: Double { meanErrors.max() ?? 0 }
+    public var worstCovariance: Double { covarianceErrors.max() ?? 0 }
+    public var worstL1: Double { l1Errors.max() ?? 0 }
+}
+
+/// Runs `sde` from `initial` on an automatically sized grid with `points` per axis and compares each
+/// frame with the exact solution (Gaussian theory, or moment closure for state-dependent noise).
+public func compareWithExact(
+    _ sde: LangevinSDE, initial: GaussianMixture, points: Int, stop: Double, every: Double,
+    scheme: String = "lawson-dp54", tolerance: Double = 1e-10, step: Double? = nil, sigmas: Double = 7, boundaryTolerance: Double = 1e-5
+) throws -> OracleComparison {
+    let exact = ExactSolution(sde: sde, initial: initial)
+    var planner = GridPlanner()
+    planner.sigmas = sigmas
+    let samples = (0...400).map { stop * Double($0) / 400 }
+    let x0 = sde.stationaryPoint
+    let widths = planner.automaticHalfWidths(exact.envelopes(times: samples), stationaryPoint: x0)
+    let grid = try PhaseSpaceGrid(points: Array(repeating: points, count: x0.count), halfWidths: widths)
+    let stepper = try TimeSteppers.make(scheme, dynamics: LinearDynamics(sde), grid: grid, effort: .estimate)
+    let start = grid.makeField()
+    try initial.sample(on: grid, origin: x0, into: start.buffer)
+    let comparison = ExactComparison(exact, grid: grid, origin: x0)
+    let moments = MomentRecorder()
+    var result = OracleComparison()
+    result.summary = try Simulation(stepper: stepper, initialDensity: start).run(
+        SimulationSettings(stopTime: stop, outputEvery: every, tolerance: tolerance, fixedStep: step, boundaryTolerance: boundaryTolerance),
+        observers: [comparison, moments])
+    result.times = comparison.records.map(\.time)
+    result.meanErrors = comparison.records.map(\.meanError)
+    result.covarianceErrors = comparison.records.map(\.covarianceError)
+    result.l1Errors = comparison.records.compactMap(\.l1Error)
+    result.lastCovariance = moments.covariances.last ?? []
+    return result
+}
+
+/// A Gaussian start offset from the stationary point by `offset` (uncentred = x* + offset).
+public func gaussianStart(_ sde: LangevinSDE, offset: [Double], variances: [Double]) -> GaussianMixture {
+    let n = variances.count
+    var cov = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { cov[i * n + i] = variances[i] }
+    return GaussianMixture(mean: zip(sde.stationaryPoint, offset).map(+), covariance: cov)
+}

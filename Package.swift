@@ -42,7 +42,9 @@ let package = Package(
             dependencies: [
                 "Spectral", "LangevinModel", "FokkerPlanck", "StationaryDistribution", "ModifiedLoss", "ProbabilityCurrent",
                 "Validation", "SGDSimulation", "PhaseSpaceIO", "RunConfiguration", "CMemory",
-            ]
+            ],
+            // Links to the run files of notebooks-data/, compiled into the binary.
+            resources: ["P1", "P3", "P4", "M1", "kramers-2d"].map { .embedInCode("RunFiles/\($0).toml") }
         ),
         .executableTarget(
             name: "sgdfp",
@@ -52,17 +54,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "SGDFPTestSupport", dependencies: ["LangevinModel", "FokkerPlanck", "Spectral"], path: "Tests/Support"),
+        .target(name: "SGDFPTestSupport", dependencies: ["LangevinModel", "FokkerPlanck", "Spectral", "StationaryDistribution"], path: "Tests/Support"),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
         .testTarget(name: "LangevinModelTests", dependencies: ["LangevinModel", "SGDFPTestSupport"]),
         .testTarget(name: "FokkerPlanckTests", dependencies: ["FokkerPlanck", "Spectral", "LangevinModel", "SGDFPTestSupport"]),
-        .testTarget(name: "StationaryDistributionTests", dependencies: ["StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
-        .testTarget(name: "ModifiedLossTests", dependencies: ["ModifiedLoss", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
-        .testTarget(name: "ProbabilityCurrentTests", dependencies: ["ProbabilityCurrent", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel"]),
+        .testTarget(name: "StationaryDistributionTests", dependencies: ["StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel", "SGDFPTestSupport"]),
+        .testTarget(name: "ModifiedLossTests", dependencies: ["ModifiedLoss", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel", "SGDFPTestSupport"]),
+        .testTarget(name: "ProbabilityCurrentTests", dependencies: ["ProbabilityCurrent", "StationaryDistribution", "FokkerPlanck", "Spectral", "LangevinModel", "SGDFPTestSupport"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "ModifiedLoss", "ProbabilityCurrent", "Spectral", "LangevinModel"]),
         .testTarget(name: "SGDSimulationTests", dependencies: ["SGDSimulation", "LangevinModel", "Spectral"]),
         .testTarget(name: "PhaseSpaceIOTests", dependencies: ["PhaseSpaceIO"]),
         .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "PhaseSpaceIO", "RunConfiguration", "LangevinModel", "StationaryDistribution"]),
         .testTarget(name: "sgdfpTests", dependencies: ["PhaseSpaceIO", "RunConfiguration", "Validation"]),
     ]
 )

@@ -27,7 +27,7 @@ final class ExactLinearFlow {
         for i in 0..<d { for j in 0..<d { twoD[d + i, d + j] = dvv[i * d + j] + dvv[j * d + i] } }
         twiceDiffusion = twoD
         transport = LinearTransport(grid: grid, drift: drift, maxSubstepNorm: maxSubstepNorm, effort: effort)
-        let planningField = AlignedBuffer(count: grid.pointCount)
+        let planningField = grid.makeField()
         convolution = GaussianConvolution(grid: grid, field: planningField, cacheSize: cacheSize, effort: effort)
     }
 

@@ -43,7 +43,7 @@ public final class ExactPropagator: TimeStepper, DensityRepresentation {
 
     // MARK: DensityRepresentation (the state is the real density)
 
-    public func makeState() -> AlignedBuffer { AlignedBuffer(count: grid.pointCount) }
+    public func makeState() -> AlignedBuffer { grid.makeField() }
     public func load(_ density: AlignedBuffer, into state: AlignedBuffer) { state.copy(from: density) }
     public func density(of state: AlignedBuffer, into real: AlignedBuffer) { real.copy(from: state) }
     public func mass(_ state: AlignedBuffer) -> Double { RealDensity.mass(state, grid: grid) }

@@ -45,11 +45,11 @@ public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Senda
         self.grid = grid
         self.dynamics = dynamics
         let d = grid.parameterDimension, n = 2 * d
-        density = AlignedBuffer(count: grid.pointCount)
-        flux = AlignedBuffer(count: grid.pointCount)
-        fluxSpectrum = AlignedBuffer(complexCount: grid.mixedCount)
-        scratch = AlignedBuffer(complexCount: grid.mixedCount)
-        thetaAccumulator = AlignedBuffer(complexCount: grid.mixedCount)
+        density = grid.makeField()
+        flux = grid.makeField()
+        fluxSpectrum = grid.makeMixedField()
+        scratch = grid.makeMixedField()
+        thetaAccumulator = grid.makeMixedField()
         velocityTransform = VelocityTransform(grid: grid, real: flux, spectral: fluxSpectrum, effort: effort)
         parameterTransform = ParameterTransform(grid: grid, buffer: fluxSpectrum, effort: effort)
 
@@ -233,7 +233,7 @@ public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Senda
     }
 
     /// A fresh mixed buffer of the right size.
-    public func makeState() -> AlignedBuffer { AlignedBuffer(complexCount: grid.mixedCount) }
+    public func makeState() -> AlignedBuffer { grid.makeMixedField() }
     /// A fresh real buffer of the right size.
-    public func makeRealField() -> AlignedBuffer { AlignedBuffer(count: grid.pointCount) }
+    public func makeRealField() -> AlignedBuffer { grid.makeField() }
 }

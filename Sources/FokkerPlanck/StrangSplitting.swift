@@ -52,8 +52,8 @@ public final class StrangSplitting: TimeStepper, DensityRepresentation {
                                       velocityDiffusion: { theta in zip(full(theta), frozen).map { $0 - $1 } })
             remainder = VelocityDiffusion(grid: grid, dynamics: rest, effort: effort)
         }
-        whole = AlignedBuffer(count: grid.pointCount)
-        halves = AlignedBuffer(count: grid.pointCount)
+        whole = grid.makeField()
+        halves = grid.makeField()
     }
 
     /// Bytes held on `grid` beside the driver's fields: two trial solutions, the exact flow, and the
@@ -65,7 +65,7 @@ public final class StrangSplitting: TimeStepper, DensityRepresentation {
 
     // MARK: DensityRepresentation
 
-    public func makeState() -> AlignedBuffer { AlignedBuffer(count: grid.pointCount) }
+    public func makeState() -> AlignedBuffer { grid.makeField() }
     public func load(_ density: AlignedBuffer, into state: AlignedBuffer) { state.copy(from: density) }
     public func density(of state: AlignedBuffer, into real: AlignedBuffer) { real.copy(from: state) }
     public func mass(_ state: AlignedBuffer) -> Double { RealDensity.mass(state, grid: grid) }

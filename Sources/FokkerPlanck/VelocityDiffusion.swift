@@ -17,8 +17,8 @@ final class VelocityDiffusion {
         self.grid = grid
         symbol = DiffusionSymbol.values(grid: grid, dynamics: dynamics)
         perTheta = !dynamics.hasConstantDiffusion
-        spectrum = AlignedBuffer(complexCount: grid.mixedCount)
-        let planning = AlignedBuffer(count: grid.pointCount)
+        spectrum = grid.makeMixedField()
+        let planning = grid.makeField()
         transform = VelocityTransform(grid: grid, real: planning, spectral: spectrum, effort: effort)
         self.cacheSize = cacheSize
     }

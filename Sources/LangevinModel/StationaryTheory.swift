@@ -17,6 +17,8 @@ public struct StationaryTheory: Sendable {
     public let entropyProduction: Double?
     /// ∫|J_ss|²/p_ss dx = tr(Q U Qᵀ).
     public let currentSquaredIntegral: Double
+    /// ∫|J| dx = E‖QUx‖ for x ~ N(0, P), since J = −QUx p.
+    public let currentAbsoluteIntegral: Double
     /// Per eigenmode (u_i, h_i) of H: ∫(a J_b − b J_a) dx in the plane a = u_iᵀ(θ − μ_λ), b = u_iᵀv;
     /// negative means clockwise with θ horizontal and v vertical.
     public let eigenPlaneCirculations: [Double]
@@ -42,6 +44,7 @@ public struct StationaryTheory: Sendable {
         circulation = q
         thetaMarginalPrecision = try p.block(rows: 0..<d, cols: 0..<d).inverse().symmetrized
         currentSquaredIntegral = (q * u * q.transposed).trace
+        currentAbsoluteIntegral = Self.expectedNorm(covarianceEigenvalues: (q * u * q.transposed).symmetrized.symmetricEigen().values)
 
         // J_irr,v = (−A_vv v + D_vv (U x)_v) p = M x p with M = [D_vv U_vθ, −A_vv + D_vv U_vv].
         let dvv = sde.constantVelocityDiffusion!
@@ -61,6 +64,24 @@ public struct StationaryTheory: Sendable {
         eigenPlaneCirculations = sde.modes.map { dot($0.direction, antisymmetric * $0.direction) }
         thetaPlaneCirculation = d == 2 ? q[0, 1] - q[1, 0] : nil
         rotationFrequencies = sde.modes.map(\.omega)
+    }
+}
+
+extension StationaryTheory {
+    /// E‖z‖ for z ~ N(0, C) from the eigenvalues of C, by √a = (1/(2√π)) ∫₀^∞ (1 − e^{−at}) t^{−3/2} dt and
+    /// E e^{−t‖z‖²} = ∏(1 + 2tλᵢ)^{−1/2}. With t = eˢ the integrand decays like e^{±s/2} at both ends and is
+    /// analytic, so the trapezoid rule in s converges exponentially (to round-off at this spacing).
+    static func expectedNorm(covarianceEigenvalues values: [Double]) -> Double {
+        let lambdas = values.map { max($0, 0) }
+        guard let largest = lambdas.max(), largest > 0 else { return 0 }
+        let h = 0.02, centre = -log(largest)
+        var sum = 0.0
+        for k in -4000...4000 {
+            let s = centre + Double(k) * h, t = exp(s)
+            // 1 − ∏ without cancellation for small t: −expm1(Σ −½ log1p(2tλ)).
+            sum += -expm1(lambdas.reduce(0) { $0 - 0.5 * log1p(2 * t * $1) }) * exp(-0.5 * s)
+        }
+        return sum * h / (2 * Double.pi.squareRoot())
     }
 }
 

@@ -77,6 +77,9 @@ public struct PhaseSpaceGrid: Sendable, Equatable {
     /// A new real field on this grid, zero-filled: fields are allocated through the grid, which owns the layout.
     public func makeField() -> AlignedBuffer { AlignedBuffer(count: pointCount) }
 
+    /// A new field in the mixed representation (real in θ, Fourier in v), zero-filled.
+    public func makeMixedField() -> AlignedBuffer { AlignedBuffer(complexCount: mixedCount) }
+
     /// Bytes one real field plus one mixed (complex) field occupy.
     public var bytesPerFieldPair: Double { Double(pointCount) * 8 + Double(mixedCount) * 16 }
 

@@ -28,7 +28,7 @@ public final class SpectralDerivative: @unchecked Sendable {
         for i in stride(from: shape.count - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * shape[i + 1] }
         spectralStrides = strides
         let complexCount = shape.reduce(1, *)
-        real = AlignedBuffer(count: grid.pointCount)
+        real = grid.makeField()
         spectrum = AlignedBuffer(complexCount: complexCount)
         work = AlignedBuffer(complexCount: complexCount)
         let last = grid.axes.count - 1

@@ -96,7 +96,7 @@ public final class FullTransform: @unchecked Sendable {
 
     public init(grid: PhaseSpaceGrid, effort: PlanningEffort) {
         FFTWRuntime.prepare()
-        let real = AlignedBuffer(count: grid.pointCount)
+        let real = grid.makeField()
         let last = grid.axes.last!.points
         let spectral = AlignedBuffer(complexCount: grid.pointCount / last * (last / 2 + 1))
         self.real = real

@@ -103,7 +103,7 @@ public final class StationarySolver {
     /// closure otherwise), sampled on the grid: the default starting guess.
     public func momentGuess() throws -> AlignedBuffer {
         let law = sde.noise.isStateDependent ? try MomentClosure.stationary(sde) : try GaussianTheory.stationary(sde)
-        let guess = AlignedBuffer(count: grid.pointCount)
+        let guess = grid.makeField()
         try GaussianMixture(mean: law.mean, covariance: law.covariance.elements)
             .sample(on: grid, origin: sde.stationaryPoint, into: guess.buffer)
         return guess

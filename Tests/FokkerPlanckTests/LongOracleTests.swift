@@ -44,4 +44,11 @@ struct LongOracleTests {
         if set == .p3 { #expect(r.worstL1 <= 1e-9, "L1 \(r.l1Errors)") }
         #expect(r.summary!.finalMassError <= 1e-11, "mass \(r.summary!.finalMassError)")
     }
+
+    /// The 4-D sets of ExactPropagatorTests in one exact step of 20 against ten steps of 2, at 32⁴.
+    @Test(arguments: [ReferenceModel.p3, .p4, .p5])
+    func fourDimensionalStepOfTwenty(_ set: ReferenceModel) throws {
+        let start = gaussianStart(set.sde, offset: [0.15, -0.1, 0.3, 0], variances: [0.05, 0.05, 1.2, 0.8])
+        try ExactPropagatorTests.longAndShortSteps(set, start: start, stop: 20)
+    }
 }

@@ -20,6 +20,19 @@ struct StationaryTheoryTests {
         #expect(theory.thetaPlaneCirculation == nil)
     }
 
+    /// ∫|J| = E‖QUx‖ has no elementary closed form in general; physics.md prints it to six digits, and for P1
+    /// as the elliptic integral 6.536610. The quadrature behind it is exact to round-off for N(0, I): E‖z‖ =
+    /// √(2/π) in 1-D and √(π/2) in 2-D.
+    @Test("∫|J| = E‖QUx‖: 6.536610 (P1), 5.80322 (P2), 6.76174 (P3), 4.57266 (P4)")
+    func absoluteCurrentIntegral() throws {
+        #expect(abs(StationaryTheory.expectedNorm(covarianceEigenvalues: [1]) - (2 / Double.pi).squareRoot()) <= 1e-14)
+        #expect(abs(StationaryTheory.expectedNorm(covarianceEigenvalues: [1, 1]) - (Double.pi / 2).squareRoot()) <= 1e-14)
+        #expect(isClose(try StationaryTheory(try ReferenceSets.p1.sde()).currentAbsoluteIntegral, 6.536610, rel: 1e-6))
+        for (set, printed) in [(ReferenceSets.p2, 5.80322), (ReferenceSets.p3, 6.76174), (ReferenceSets.p4, 4.57266)] {
+            #expect(isClose(try StationaryTheory(try set.sde()).currentAbsoluteIntegral, printed, rel: Self.printed), "\(set)")
+        }
+    }
+
     @Test("P2: U = diag(50, 1), ∫|J|²/p = 51")
     func p2() throws {
         let theory = try StationaryTheory(try ReferenceSets.p2.sde())

@@ -3,6 +3,7 @@ import Testing
 import FokkerPlanck
 import LangevinModel
 import Spectral
+import SGDFPTestSupport
 import StationaryDistribution
 @testable import ModifiedLoss
 
@@ -17,7 +18,7 @@ struct ModifiedLossTests {
         let sde = model.sde
         let theory = try StationaryTheory(sde)
         let grid = try StationarySolver.grid(for: sde, points: Array(repeating: points, count: sde.phaseDimension), sigmas: 7)
-        let field = AlignedBuffer(count: grid.pointCount)
+        let field = grid.makeField()
         try GaussianMixture(mean: theory.law.mean, covariance: theory.law.covariance.elements)
             .sample(on: grid, origin: sde.stationaryPoint, into: field.buffer)
         return (try ModifiedLoss.analyze(UnsafeBufferPointer(field.buffer), grid: grid, sde: sde), theory, grid)
@@ -71,10 +72,8 @@ struct SolvedModifiedLossTests {
     func solved(model: ReferenceModel, points: Int) throws {
         let sde = model.sde
         let theory = try StationaryTheory(sde)
-        let grid = try StationarySolver.grid(for: sde, points: Array(repeating: points, count: sde.phaseDimension))
-        let solver = try StationarySolver(sde: sde, grid: grid, effort: .estimate)
-        let solution = solver.solve(from: try solver.momentGuess())
-        let result = try ModifiedLoss.analyze(UnsafeBufferPointer(solution.density.buffer), grid: grid, sde: sde)
+        let solved = try SolvedStationary.entry(model, points: points)
+        let result = try ModifiedLoss.analyze(UnsafeBufferPointer(solved.solution.density.buffer), grid: solved.grid, sde: sde)
         #expect((result.fittedPrecision - theory.precision).maxAbs <= 1e-8 * theory.precision.maxAbs)
         #expect((result.thetaFittedPrecision - theory.thetaMarginalPrecision).maxAbs <= 1e-8 * theory.thetaMarginalPrecision.maxAbs)
     }

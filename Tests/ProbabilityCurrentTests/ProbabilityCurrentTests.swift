@@ -3,6 +3,7 @@ import Testing
 import FokkerPlanck
 import LangevinModel
 import Spectral
+import SGDFPTestSupport
 import StationaryDistribution
 @testable import ProbabilityCurrent
 
@@ -12,7 +13,7 @@ import StationaryDistribution
 @Suite("Probability current")
 struct ProbabilityCurrentTests {
     static func sampled(_ law: Gaussian, sde: LangevinSDE, grid: PhaseSpaceGrid) throws -> AlignedBuffer {
-        let field = AlignedBuffer(count: grid.pointCount)
+        let field = grid.makeField()
         try GaussianMixture(mean: law.mean, covariance: law.covariance.elements).sample(on: grid, origin: sde.stationaryPoint, into: field.buffer)
         return field
     }
@@ -125,11 +126,9 @@ struct SolvedStationaryCurrentTests {
     func solved(model: ReferenceModel, points: Int) throws {
         let sde = model.sde
         let theory = try StationaryTheory(sde)
-        let grid = try StationarySolver.grid(for: sde, points: Array(repeating: points, count: sde.phaseDimension))
-        let solver = try StationarySolver(sde: sde, grid: grid, effort: .estimate)
-        let solution = solver.solve(from: try solver.momentGuess(), settings: StationarySolverSettings(residualTolerance: 1e-10))
-        #expect(solution.residual <= 1e-7)
-        let (_, s) = ProbabilityCurrent(sde: sde, grid: grid).compute(UnsafeBufferPointer(solution.density.buffer))
+        let solved = try SolvedStationary.entry(model, points: points)
+        #expect(solved.solution.residual <= 1e-7)
+        let (_, s) = ProbabilityCurrent(sde: sde, grid: solved.grid).compute(UnsafeBufferPointer(solved.solution.density.buffer))
         let q = theory.circulation
         #expect((s.firstMoment - q).maxAbs <= 1e-8 * q.maxAbs)
         #expect(abs(s.squaredIntegral - theory.currentSquaredIntegral) <= 1e-8 * theory.currentSquaredIntegral)

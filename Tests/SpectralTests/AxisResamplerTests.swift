@@ -9,7 +9,7 @@ import Testing
     /// exp(−½ Σ (y_a − m_a)²/σ_a²) at every grid point.
     static func gaussian(on grid: PhaseSpaceGrid, mean: [Double], sigma: [Double], map: ([Double]) -> [Double] = { $0 },
                          scale: Double = 1) -> AlignedBuffer {
-        let out = AlignedBuffer(count: grid.pointCount)
+        let out = grid.makeField()
         let coords = grid.axes.map(\.coordinates)
         var index = GridIndex(shape: grid.shape)
         for i in 0..<grid.pointCount {
@@ -45,7 +45,7 @@ import Testing
         }, scale: s)
         let pass = AxisResampler(grid: grid, axis: axis, effort: .estimate)
         let tables = pass.tables(for: c)
-        let q = AlignedBuffer(count: grid.pointCount)
+        let q = grid.makeField()
         pass.apply(p, into: q, tables: tables)
         let (err, peak) = Self.maxError(q, expected)
         #expect(err / peak < 1e-12, "max error \(err / peak)")
@@ -69,7 +69,7 @@ import Testing
                 z[axis] = (0..<4).reduce(0) { $0 + c[$1] * y[$1] }
                 return z
             }, scale: 1.03)
-            let q = AlignedBuffer(count: grid.pointCount)
+            let q = grid.makeField()
             for workers in [1, 2] {
                 let pass = AxisResampler(grid: grid, axis: axis, workers: workers, effort: .estimate)
                 pass.apply(p, into: q, tables: pass.tables(for: c))

@@ -7,7 +7,7 @@ import Testing
     /// checked here through the round trip and the zero mode, which is the sum (the mass per θ point).
     @Test func velocityRoundTripRestoresTheField() throws {
         let g = try PhaseSpaceGrid(points: [6, 8, 10, 12], halfWidths: [1, 1, 2, 2])
-        let real = AlignedBuffer(count: g.pointCount)
+        let real = g.makeField()
         let spectral = AlignedBuffer(complexCount: g.mixedCount)
         let t = VelocityTransform(grid: g, real: real, spectral: spectral, effort: .estimate)
         var original = [Double](repeating: 0, count: g.pointCount)

@@ -1,4 +1,5 @@
 import Foundation
+import SGDFPTestSupport
 import Testing
 import FokkerPlanck
 import LangevinModel
@@ -14,7 +15,7 @@ struct StationarySolverTests {
         let law = sde.noise.isStateDependent ? try MomentClosure.stationary(sde) : try GaussianTheory.stationary(sde)
         var mean = law.mean
         mean[0] += 0.5 * law.covariance[0, 0].squareRoot()
-        let start = AlignedBuffer(count: grid.pointCount)
+        let start = grid.makeField()
         try GaussianMixture(mean: mean, covariance: (2.25 * law.covariance).elements).sample(on: grid, origin: sde.stationaryPoint, into: start.buffer)
         return start
     }
@@ -52,10 +53,9 @@ struct StationarySolverTests {
           arguments: [ReferenceModel.p4, .p5])
     func gridFloor(model: ReferenceModel) throws {
         let sde = model.sde
-        let grid = try StationarySolver.grid(for: sde, points: [40, 40, 40, 40])
-        let solver = try StationarySolver(sde: sde, grid: grid, effort: .estimate)
-        let solution = solver.solve(from: try solver.momentGuess(), settings: StationarySolverSettings(residualTolerance: 1e-12))
-        let moments = Quadrature.moments(of: UnsafeBufferPointer(solution.density.buffer), on: grid)
+        let solved = try SolvedStationary.entry(model, points: 40)
+        let solution = solved.solution
+        let moments = Quadrature.moments(of: UnsafeBufferPointer(solution.density.buffer), on: solved.grid)
         let err = Self.covarianceError(moments.covariance, try GaussianTheory.stationaryCovariance(sde))
         print("\(model) 40: r0 \(solution.initialResidual) r \(solution.residual) apps \(solution.applications) cov \(err)")
         #expect(solution.residual <= 1e-7)

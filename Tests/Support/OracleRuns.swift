@@ -55,3 +55,18 @@ public func gaussianStart(_ sde: LangevinSDE, offset: [Double], variances: [Doub
     for i in 0..<n { cov[i * n + i] = variances[i] }
     return GaussianMixture(mean: zip(sde.stationaryPoint, offset).map(+), covariance: cov)
 }
+
+/// Runs that several suites check, computed once per test process under a name that says what they are.
+public enum SharedRuns {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: OracleComparison] = [:]
+
+    public static func run(_ name: String, _ compute: () throws -> OracleComparison) rethrows -> OracleComparison {
+        lock.lock()
+        defer { lock.unlock() }
+        if let hit = cache[name] { return hit }
+        let result = try compute()
+        cache[name] = result
+        return result
+    }
+}

@@ -108,12 +108,16 @@ import Validation
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try SGDFPBinary.run(["validate", Self.notebooks.appendingPathComponent("M1.toml").path, "-o", "m1.h5", "-q"], in: dir)
         let report = try ValidationReport.decode(json: String(contentsOf: dir.appendingPathComponent("m1.json"), encoding: .utf8))
-        #expect(r.status == (report.allAgree ? 0 : 1))
+        // Every claim the theory makes for state-dependent noise holds on M1, so the run agrees and exits 0.
+        #expect(r.status == 0 && report.allAgree, "\(r.stdout)\(r.stderr)")
         let byID = Dictionary(uniqueKeysWithValues: report.claims.map { ($0.id, $0) })
+        for id in ["stationary", "current_nonzero", "current_theta", "current_divergence", "current_moment", "rotation"] {
+            #expect(byID[id]?.expected == .holds && byID[id]?.verdict == .holds, "\(id)")
+        }
         #expect(byID["lyapunov"]?.verdict == .notApplicable)
         #expect(byID["gibbs_modified_loss"]?.verdict == .notApplicable)
         #expect(byID["gibbs_training_loss"]?.expected == nil && byID["gibbs_training_loss"]?.verdict != .notApplicable)
-        #expect(byID["detailed_balance"]?.measured != nil)
+        #expect(byID["detailed_balance"]?.measured != nil && byID["detailed_balance"]?.expected == nil)
     }
 }
 

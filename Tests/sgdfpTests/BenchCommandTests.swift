@@ -2,8 +2,8 @@ import Foundation
 import RunConfiguration
 import Testing
 
-/// `sgdfp bench` runs the problems of notebooks-data/: its exported cases must match those run files in
-/// every model and start key, so a bench row and a `solve` of the file are the same problem.
+/// `sgdfp bench` runs the run files of notebooks-data/ (built into the tool); `--export` writes each case as
+/// a run file with the same model and start, so a bench row and a `solve` of the export are the same problem.
 @Suite struct BenchCommandTests {
     @Test func benchCasesAreTheRunFilesProblems() throws {
         let dir = try SGDFPBinary.scratch()

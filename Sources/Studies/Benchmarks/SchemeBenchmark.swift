@@ -9,8 +9,6 @@ public struct BenchCase: Sendable {
     public let name: String
     let problem: String
     let points: Int
-    /// Fixed box half-widths, or nil for the automatic box.
-    let box: [Double]?
     let stop: Double
     let every: Double
     /// Interval over which lawson-dp54 is timed (its cost per unit time is constant).
@@ -22,18 +20,18 @@ public struct BenchCase: Sendable {
     func tolerance(_ scheme: String) -> Double { tolerances[scheme] ?? 1e-10 }
 
     public static let all: [BenchCase] = [
-        BenchCase(name: "kramers-64", problem: BenchProblems.kramers, points: 64, box: [3, 3], stop: 40, every: 1, coreStop: 40),
-        BenchCase(name: "kramers-128", problem: BenchProblems.kramers, points: 128, box: [3, 3], stop: 40, every: 1, coreStop: 40),
-        BenchCase(name: "kramers-256", problem: BenchProblems.kramers, points: 256, box: [3, 3], stop: 40, every: 1, coreStop: 40),
-        BenchCase(name: "p1-256", problem: BenchProblems.p1, points: 256, box: nil, stop: 5, every: 0.5, coreStop: 5),
-        BenchCase(name: "p3-32", problem: BenchProblems.p3, points: 32, box: nil, stop: 5, every: 0.5, coreStop: 0.5),
-        BenchCase(name: "p4-32", problem: BenchProblems.p4, points: 32, box: nil, stop: 5, every: 0.5, coreStop: 0.5),
-        BenchCase(name: "p3-48", problem: BenchProblems.p3, points: 48, box: nil, stop: 5, every: 0.5, coreStop: 0.1),
-        BenchCase(name: "p4-48", problem: BenchProblems.p4, points: 48, box: nil, stop: 5, every: 0.5, coreStop: 0.1),
+        BenchCase(name: "kramers-64", problem: RunFiles.kramers, points: 64, stop: 40, every: 1, coreStop: 40),
+        BenchCase(name: "kramers-128", problem: RunFiles.kramers, points: 128, stop: 40, every: 1, coreStop: 40),
+        BenchCase(name: "kramers-256", problem: RunFiles.kramers, points: 256, stop: 40, every: 1, coreStop: 40),
+        BenchCase(name: "p1-256", problem: RunFiles.p1, points: 256, stop: 5, every: 0.5, coreStop: 5),
+        BenchCase(name: "p3-32", problem: RunFiles.p3, points: 32, stop: 5, every: 0.5, coreStop: 0.5),
+        BenchCase(name: "p4-32", problem: RunFiles.p4, points: 32, stop: 5, every: 0.5, coreStop: 0.5),
+        BenchCase(name: "p3-48", problem: RunFiles.p3, points: 48, stop: 5, every: 0.5, coreStop: 0.1),
+        BenchCase(name: "p4-48", problem: RunFiles.p4, points: 48, stop: 5, every: 0.5, coreStop: 0.1),
         // Target: stationary second moments within 1e-6 of physics.md §9.10.
-        BenchCase(name: "m1-256", problem: BenchProblems.m1, points: 256, box: nil, stop: 40, every: 1, coreStop: 40,
+        BenchCase(name: "m1-256", problem: RunFiles.m1, points: 256, stop: 40, every: 1, coreStop: 40,
                   schemes: ["exact-strang", "lawson-dp54"], tolerances: ["exact-strang": 1e-5, "lawson-dp54": 1e-8]),
-        BenchCase(name: "p3-64", problem: BenchProblems.p3, points: 64, box: nil, stop: 0.5, every: 0.5, coreStop: 0.01,
+        BenchCase(name: "p3-64", problem: RunFiles.p3, points: 64, stop: 0.5, every: 0.5, coreStop: 0.01,
                   schemes: ["exact"]),
     ]
 
@@ -44,14 +42,13 @@ public struct BenchCase: Sendable {
     func configuration(stop: Double, scheme: String) throws -> RunConfiguration {
         var c = try RunConfiguration.parse(toml: problem, source: name)
         try c.apply(override: "grid.points", value: "\(points)")
-        if let box { try c.apply(override: "grid.box", value: "[\(box.map { "\($0)" }.joined(separator: ", "))]") }
         try c.apply(override: "time.stop", value: "\(stop)")
         try c.apply(override: "time.output_every", value: "\(min(every, stop))")
         try c.apply(override: "time.scheme", value: scheme)
         return c
     }
 
-    /// The case as a run file for `sgdfp solve`.
+    /// The case as a run file for `sgdfp solve`: its run file with the case's grid and times.
     public func runFile() throws -> String { try configuration(stop: stop, scheme: "exact").renderTOML() }
 }
 

@@ -1,0 +1,138 @@
+import Foundation
+import LangevinModel
+import PhaseSpaceIO
+import RunConfiguration
+import StationaryDistribution
+import Testing
+@testable import Studies
+
+/// The studies as a library: what they compute against the exact theory, and that every file they write
+/// carries the same root attributes and its kind.
+@Suite struct StudiesTests {
+    static let runFiles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("notebooks-data")
+
+    static func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sgdfp-studies-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func config(_ name: String, _ overrides: [(String, String)] = []) throws -> RunConfiguration {
+        var c = try RunConfiguration.load(path: runFiles.appendingPathComponent(name).path)
+        try c.apply(override: "grid.wisdom", value: "false")
+        for (k, v) in overrides { try c.apply(override: k, value: v) }
+        return try c.validated()
+    }
+
+    static let common = ["Conventions", "title", "source", "history", "hdf5_version", "time_convention", OutputKind.attribute, "fftw_version"]
+
+    static func rootAttributes(_ path: String) throws -> (names: Set<String>, kind: String?) {
+        let reader = try NetCDFReader(path: path)
+        defer { reader.close() }
+        return (Set(try reader.attributeNames()), try reader.attribute(OutputKind.attribute)?.text)
+    }
+
+    @Test("SolveStudy on P1: every frame within 1e-8 (L¹) of the exact Gaussian, mass to round-off, and the file says it is a solve")
+    func solveMatchesTheExactLaw() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let setup = try RunSetup.build(try Self.config("P1.toml", [("grid.points", "96"), ("time.stop", "4")]))
+        var events = 0
+        let path = dir.appendingPathComponent("p1.h5").path
+        let report = try SolveStudy(setup: setup, outputPath: path, overwrite: false, effort: .estimate, invocation: Invocation(commandLine: "test"))
+            .run { _ in events += 1 }
+        // 96² resolves the start (0.45 of the stationary widths) to the 1e-9 level; the exact propagator adds round-off.
+        #expect(try #require(report.worstL1) <= 1e-8)
+        #expect(try #require(report.worstCovarianceError) <= 1e-8)
+        #expect(try #require(report.simulation).finalMassError <= 1e-12)
+        #expect(report.frames == 9 && events >= 1)
+        let root = try Self.rootAttributes(path)
+        #expect(root.kind == "solve")
+        #expect(Set(Self.common + ["configuration", "stationary_point", "parameter_dimension", "time_scheme"]).isSubset(of: root.names))
+    }
+
+    @Test("StationaryStudy on P1 and P4 (24⁴): the covariance of the solved density is the Lyapunov P")
+    func stationaryMatchesTheLyapunovCovariance() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, points, tolerance) in [("P1.toml", "128", 1e-10), ("P4.toml", "24", 1e-3)] {
+            let study = try StationaryStudy(configuration: try Self.config(name, [("grid.points", points)]),
+                                            settings: StationarySolverSettings(residualTolerance: 1e-10))
+            let result = try study.run(output: dir.appendingPathComponent("\(name).h5").path, overwrite: false)
+            let exact = try GaussianTheory.stationaryCovariance(study.sde)
+            let error = zip(result.moments.covariance, exact.elements).map { abs($0 - $1) }.max()! / exact.maxAbs
+            // 24⁴ holds P4's stationary law to a few 1e-4 (the grid floor); 128² holds P1's to round-off.
+            #expect(error <= tolerance, "\(name): \(error)")
+            #expect(try Self.rootAttributes(dir.appendingPathComponent("\(name).h5").path).kind == "stationary")
+        }
+    }
+
+    @Test("Every study's file carries the common root attributes and its own sgdfp_kind")
+    func everyKindHasTheCommonRootAttributes() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let p1 = try Self.config("P1.toml", [("grid.points", "64"), ("time.stop", "1")])
+        _ = try SolveStudy(setup: try RunSetup.build(p1), outputPath: path("solve.h5"), overwrite: false, effort: .estimate).run()
+        try AnalyzeStudy(file: path("solve.h5"), time: nil, threshold: 1e-6).write(to: path("analysed.h5"), overwrite: false)
+        _ = try ValidationStudy(configuration: p1, runName: "P1").run(output: path("validate.h5"), overwrite: false)
+        var options = SimulationStudy.Options()
+        (options.chains, options.steps) = (10, 200)
+        _ = try SimulationStudy(configuration: p1, options: options).run(output: path("simulate.h5"), overwrite: false)
+        var diffusion = DiffusionStudy.Options(curvatures: DiffusionSpectrum.powerLaw(exponent: 2, modes: 50))
+        diffusion.to = 1e3
+        let spectrum = try DiffusionStudy(options: diffusion)
+        try spectrum.write(spectrum.run(), to: path("diffusion.h5"), overwrite: false)
+        let fluctuations = try FluctuationStudy(configuration: p1, fdt: true, replicas: false, chains: nil)
+        try fluctuations.write(try fluctuations.effectiveTemperature(), nil, to: path("fluctuations.h5"), overwrite: false)
+        var flow = try ModifiedFlowStudy(configuration: try Self.config("P6.toml"))
+        flow.chains = 2
+        try flow.write(rates: flow.rates, translation: flow.translationLaw(), to: path("flow.h5"), overwrite: false)
+
+        let kinds: [(String, OutputKind, [String])] = [
+            ("solve.h5", .solve, ["configuration", "stationary_point"]), ("analysed.h5", .analysedSolve, ["analysis_time"]),
+            ("validate.h5", .validate, ["configuration", "validation_report"]), ("simulate.h5", .simulate, ["configuration", "stationary_point"]),
+            ("diffusion.h5", .diffusion, ["curvatures"]), ("fluctuations.h5", .fluctuations, ["configuration"]),
+            ("flow.h5", .modifiedFlow, ["configuration"]),
+        ]
+        for (file, kind, extra) in kinds {
+            let root = try Self.rootAttributes(path(file))
+            #expect(root.kind == kind.rawValue, "\(file)")
+            #expect(Set(Self.common + extra).isSubset(of: root.names), "\(file): \(Set(Self.common + extra).subtracting(root.names))")
+            #expect(try FileSummary(path: path(file)).kind == FileSummary.describe(kind))
+        }
+    }
+
+    @Test("A grid read from a file refuses odd, short, uneven and off-centre axes")
+    func fileGridChecks() throws {
+        func axis(_ values: [Double]) -> PhaseSpaceAxis { PhaseSpaceAxis(name: "theta", longName: "", units: "1", values: values) }
+        let good = (0..<8).map { -2 + 0.5 * Double($0) }
+        let (grid, origin) = try FileGrid.grid(of: [axis(good), axis(good)], path: "f.h5")
+        #expect(grid.shape == [8, 8] && origin == [0, 0] && grid.axes[0].halfWidth == 2)
+        for bad in [Array(good.prefix(7)), Array(good.prefix(2)), good.enumerated().map { $0.offset == 3 ? $0.element + 0.1 : $0.element }] {
+            #expect(throws: StudyError.self) { try FileGrid.grid(of: [axis(bad), axis(good)], path: "f.h5") }
+        }
+        #expect(throws: StudyError.self) { try FileGrid.grid(of: [axis(good), axis(good)], path: "f.h5", centre: [0.5, 0]) }
+    }
+
+    @Test("A refused or failing write leaves nothing behind and keeps an existing file")
+    func failureLeavesNothing() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("run.h5").path
+        try "keep".write(toFile: path, atomically: true, encoding: .utf8)
+        let setup = try RunSetup.build(try Self.config("P1.toml", [("grid.points", "64"), ("time.stop", "1")]))
+        #expect(throws: PhaseSpaceIOError.self) { _ = try SolveStudy(setup: setup, outputPath: path, overwrite: false, effort: .estimate).run() }
+        // A body that fails half-way through a file: the temporary file goes, the destination stays.
+        struct Halfway: Error {}
+        #expect(throws: Halfway.self) {
+            try OutputFile.write(to: path, overwrite: true, kind: .solve, provenance: OutputProvenance(title: "t", source: "sgdfp", history: "h")) { file in
+                try file.defineDimension("x", coordinates: [0, 1], attributes: [:])
+                throw Halfway()
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["run.h5"])
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep")
+    }
+}

@@ -99,6 +99,17 @@ public final class StationarySolver {
     /// ‖L p‖₂/‖p‖₂ on this grid.
     public func residual(of density: AlignedBuffer) -> Double { generator.relativeResidual(ofDensity: density) }
 
+    /// A start away from the answer, so that a solve or a march has work to do: the Gaussian with the
+    /// exact stationary covariance widened by 1.5² and its mean moved by half a standard deviation along θ₁.
+    public func offsetStart() throws -> AlignedBuffer {
+        let law = sde.noise.isStateDependent ? try MomentClosure.stationary(sde) : try GaussianTheory.stationary(sde)
+        var mean = law.mean
+        mean[0] += 0.5 * law.covariance[0, 0].squareRoot()
+        let start = grid.makeField()
+        try GaussianMixture(mean: mean, covariance: (2.25 * law.covariance).elements).sample(on: grid, origin: sde.stationaryPoint, into: start.buffer)
+        return start
+    }
+
     /// The Gaussian with the exact stationary moments (Lyapunov for constant noise, the exact moment
     /// closure otherwise), sampled on the grid: the default starting guess.
     public func momentGuess() throws -> AlignedBuffer {

@@ -132,11 +132,9 @@ public struct RunSetup: Sendable {
     /// The time stepper of this run, with its FFT plans made (and FFTW wisdom read and kept).
     public func makeStepper(effort: PlanningEffort) throws -> any TimeStepper {
         FFTWRuntime.setThreads(configuration.grid.threads)
-        let wisdom = configuration.wisdomPath
-        if let wisdom { FFTWRuntime.importWisdom(from: wisdom) }
-        let stepper = try TimeSteppers.make(scheme, dynamics: dynamics, grid: grid, effort: effort, substepNorm: substepNorm)
-        if let wisdom { FFTWRuntime.exportWisdom(to: wisdom) }
-        return stepper
+        return try configuration.withWisdom {
+            try TimeSteppers.make(scheme, dynamics: dynamics, grid: grid, effort: effort, substepNorm: substepNorm)
+        }
     }
 
     /// The driver's settings for this run file's [time] section.
@@ -172,5 +170,13 @@ extension RunConfiguration {
         case .disabled: return nil
         case let .file(p): return p
         }
+    }
+
+    /// Plans made in `body` start from the run's FFTW wisdom, which is kept for the next run.
+    func withWisdom<T>(_ body: () throws -> T) rethrows -> T {
+        let wisdom = wisdomPath
+        if let wisdom { FFTWRuntime.importWisdom(from: wisdom) }
+        defer { if let wisdom { FFTWRuntime.exportWisdom(to: wisdom) } }
+        return try body()
     }
 }

@@ -98,7 +98,9 @@ public struct StationaryStudy {
     }
 
     public func run(output: String, overwrite: Bool, progress: ProgressHandler? = nil) throws -> StationaryPipeline {
-        let result = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: threshold, effort: effort, progress: progress)
+        let result = try configuration.withWisdom {
+            try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: threshold, effort: effort, progress: progress)
+        }
         try AnalysisProduct.write(to: output, overwrite: overwrite, kind: .stationary,
                                   title: "Stationary phase-space density of SGD with momentum (\(sde.noise.name) noise)",
                                   configuration: configuration, sde: sde, grid: grid,

@@ -40,6 +40,10 @@ public struct ValidationStudy {
     }
 
     public func run(output: String, overwrite: Bool, progress: ProgressHandler? = nil) throws -> Result {
+        try configuration.withWisdom { try evaluate(output: output, overwrite: overwrite, progress: progress) }
+    }
+
+    private func evaluate(output: String, overwrite: Bool, progress: ProgressHandler?) throws -> Result {
         let jsonPath = Self.reportPath(for: output)
         if !overwrite && FileManager.default.fileExists(atPath: jsonPath) {
             throw StudyError("File \(jsonPath) already exists; remove it, choose another --output, or pass --overwrite.")

@@ -47,15 +47,6 @@ public struct StationaryBenchmark {
 
     public init() {}
 
-    static func offsetStart(_ sde: LangevinSDE, grid: PhaseSpaceGrid) throws -> AlignedBuffer {
-        let law = sde.noise.isStateDependent ? try MomentClosure.stationary(sde) : try GaussianTheory.stationary(sde)
-        var mean = law.mean
-        mean[0] += 0.5 * law.covariance[0, 0].squareRoot()
-        let start = grid.makeField()
-        try GaussianMixture(mean: mean, covariance: (2.25 * law.covariance).elements).sample(on: grid, origin: sde.stationaryPoint, into: start.buffer)
-        return start
-    }
-
     /// Runs the named cases (or all) and hands over each row as it comes.
     public func run(names: [String], onRow: (Row) -> Void) throws {
         FFTWRuntime.importWisdom(from: FFTWRuntime.defaultWisdomPath)
@@ -63,8 +54,8 @@ public struct StationaryBenchmark {
         for c in Self.cases where names.contains(c.name) || names == ["all"] {
             let sde = c.model.sde
             let grid = try StationarySolver.grid(for: sde, points: Array(repeating: c.points, count: sde.phaseDimension))
-            let start = try Self.offsetStart(sde, grid: grid)
             let solver = try StationarySolver(sde: sde, grid: grid, effort: .measure)
+            let start = try solver.offsetStart()
             _ = solver.residual(of: start)
             let direct = solver.solve(from: start, settings: StationarySolverSettings(residualTolerance: c.target, maxApplications: 2000))
 

@@ -40,8 +40,10 @@ public struct StationaryPipeline {
         }
     }
 
+    /// Solves and analyses. With `refusingEdge` (the default) a density that reaches the box edge is refused;
+    /// evidence gathered only to estimate a finer grid's error passes false.
     public init(sde: LangevinSDE, grid: PhaseSpaceGrid, settings: StationarySolverSettings, threshold: Double, effort: PlanningEffort,
-                start: AlignedBuffer? = nil, progress: ProgressHandler? = nil) throws {
+                start: AlignedBuffer? = nil, progress: ProgressHandler? = nil, refusingEdge: Bool = true) throws {
         if let reason = Self.unavailability(sde) { throw StudyError(reason) }
         let memory = StationarySolver.memoryEstimate(grid: grid, krylovDimension: settings.krylovDimension)
             + ProbabilityCurrent.memoryEstimate(grid: grid) + 6 * Double(grid.pointCount) * 8
@@ -56,7 +58,7 @@ public struct StationaryPipeline {
         let density = UnsafeBufferPointer(solution.density.buffer)
         guard solution.residual.isFinite else { throw StudyError("The stationary solve produced non-finite values; use more [grid] points or a wider [grid] box.") }
         moments = Quadrature.moments(of: density, on: grid)
-        if let worst = moments.boundaryFractions.max(), worst > 1e-6 {
+        if refusingEdge, let worst = moments.boundaryFractions.max(), worst > 1e-6 {
             let axis = grid.axes[moments.boundaryFractions.firstIndex(of: worst)!].name
             throw StudyError(String(format: "The stationary density reaches the box edge along %@ (%.2g of its peak); use more [grid] points (the automatic box holds 7.5 standard deviations, so this is the ringing of an under-resolved density), or widen [grid] box if you set it.", axis, worst))
         }

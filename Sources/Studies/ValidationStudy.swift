@@ -9,7 +9,9 @@ import Validation
 
 /// `sgdfp validate`: solves the stationary density directly (with at least 40 points per axis in 4-D, where
 /// coarser grids resolve fewer digits than the claims need), analyses it, for a loss with a flat direction
-/// also evolves the run file's initial law, and judges every claim of the theory on that evidence.
+/// also evolves the run file's initial law, and judges every claim of the theory on that evidence. Each
+/// measurement carries its discretisation floor, from the same evidence at 3/4 of the points: a claim the
+/// grid's own error could decide either way is "inconclusive on this grid", never "does not hold".
 public struct ValidationStudy {
     /// The stationarity claim's bound: the density changes by less than this fraction of itself per unit time.
     public static let stationarityTolerance = 1e-6
@@ -48,29 +50,21 @@ public struct ValidationStudy {
         if !overwrite && FileManager.default.fileExists(atPath: jsonPath) {
             throw StudyError("File \(jsonPath) already exists; remove it, choose another --output, or pass --overwrite.")
         }
-        var stationary: StationaryPipeline?
         let unavailable = StationaryPipeline.unavailability(sde)
-        if unavailable == nil {
-            let grid = try StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
-            stationary = try StationaryPipeline(sde: sde, grid: grid, settings: StationarySolverSettings(residualTolerance: 1e-10),
-                                                threshold: 1e-6, effort: effort, progress: progress)
+        let fine = try gather(shape: nil, unavailable: unavailable, progress: progress)
+        // The same evidence on two coarser grids of the same box, about 7/8 and 3/4 of the points, gives each
+        // measurement its floor. A grid too coarse to give evidence at all leaves the floors unknown, so the
+        // verdicts inconclusive.
+        let shape = fine.grid.shape
+        let coarser = [0.875, 0.75].map { fraction in
+            let coarseShape = shape.map { Self.transformFriendlySize(near: fraction * Double($0), below: $0) }
+            let evidence = try? gather(shape: coarseShape, unavailable: unavailable, progress: progress, box: fine.grid).evidence
+            return (evidence: evidence, points: coarseShape.max()!)
         }
-        var transient: (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?)?
-        if sde.modes.contains(where: { $0.curvature == 0 }) {
-            var transientConfig = configuration
-            if sde.parameterDimension == 2 {
-                transientConfig.grid.points = configuration.grid.points(axes: 4).map { max($0, 40) }
-            }
-            transient = try Self.evolve(transientConfig, effort: effort)
-        }
-        let evidence = stationary.map {
-            StationaryEvidence(residual: $0.solution.residual, residualTolerance: Self.stationarityTolerance,
-                               moments: $0.moments, l1ToExact: $0.l1ToExact, modifiedLoss: $0.analysis.modifiedLoss,
-                               current: $0.analysis.summary)
-        }
-        let claims = Validator.evaluate(sde: sde, stationary: evidence, stationaryUnavailable: unavailable, transient: transient?.evidence)
+        let claims = Validator.evaluate(fine.evidence, points: shape.max()!, coarser: coarser)
+        let (stationary, transient) = (fine.stationary, fine.transient)
         let report = ValidationReport(run: runName, claims: claims)
-        let grid = stationary?.grid ?? transient!.grid
+        let grid = fine.grid
         try AnalysisProduct.write(to: output, overwrite: overwrite, kind: .validate,
                                   title: "Validation of the limiting-dynamics claims for SGD with momentum (\(sde.noise.name) noise)",
                                   configuration: configuration, sde: sde, grid: grid, fullFields: sde.parameterDimension == 1,
@@ -86,6 +80,50 @@ public struct ValidationStudy {
         return Result(report: report, stationary: stationary, transientWarning: transient?.warning)
     }
 
+    private struct Gathered {
+        var evidence: Evidence
+        var stationary: StationaryPipeline?
+        var transient: (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?)?
+        /// The stationary grid, or the transient's when there is no stationary density.
+        var grid: PhaseSpaceGrid
+    }
+
+    /// The stationary solve and its analysis, and for a flat direction the transient run, on the run's grid
+    /// (at least 40 points per axis in 4-D), or on `shape` over the box of `box`.
+    private func gather(shape: [Int]?, unavailable: String?, progress: ProgressHandler?, box: PhaseSpaceGrid? = nil) throws -> Gathered {
+        var stationary: StationaryPipeline?
+        if unavailable == nil {
+            var grid = try StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
+            if let shape, let box { grid = try PhaseSpaceGrid(points: shape, halfWidths: box.axes.map(\.halfWidth)) }
+            stationary = try StationaryPipeline(sde: sde, grid: grid, settings: StationarySolverSettings(residualTolerance: 1e-10),
+                                                threshold: 1e-6, effort: effort, progress: progress, refusingEdge: box == nil)
+        }
+        var transient: (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?)?
+        if sde.modes.contains(where: { $0.curvature == 0 }) {
+            var transientConfig = configuration
+            transientConfig.grid.points = shape ?? configuration.grid.points(axes: sde.phaseDimension).map { sde.parameterDimension == 2 ? max($0, 40) : $0 }
+            transient = try Self.evolve(transientConfig, effort: effort, edgeCheck: box == nil)
+        }
+        let evidence = Evidence(sde: sde, stationary: stationary.map {
+            StationaryEvidence(residual: $0.solution.residual, residualTolerance: Self.stationarityTolerance,
+                               moments: $0.moments, l1ToExact: $0.l1ToExact, modifiedLoss: $0.analysis.modifiedLoss,
+                               current: $0.analysis.summary)
+        }, stationaryUnavailable: unavailable, transient: transient?.evidence)
+        return Gathered(evidence: evidence, stationary: stationary, transient: transient, grid: stationary?.grid ?? transient!.grid)
+    }
+
+    /// The even number of points nearest `target` (at least 4, less than `below`) whose prime factors are
+    /// 2, 3, 5 and 7 only, which FFTW transforms fastest.
+    static func transformFriendlySize(near target: Double, below: Int) -> Int {
+        func friendly(_ n: Int) -> Bool {
+            var m = n
+            for p in [2, 3, 5, 7] { while m % p == 0 { m /= p } }
+            return m == 1
+        }
+        let candidates = stride(from: 4, to: max(below, 5), by: 2).filter(friendly)
+        return candidates.min { abs(Double($0) - target) < abs(Double($1) - target) } ?? 4
+    }
+
     static func writeVerdicts(_ report: ValidationReport, to file: NetCDFFile) throws {
         try file.setAttribute("validation_report", .text(try report.json()))
         try file.setAttribute("validation_all_agree", .int(report.allAgree ? 1 : 0))
@@ -93,11 +131,13 @@ public struct ValidationStudy {
             try file.setAttribute("validation_\(c.id)", .text(c.verdict.rawValue))
             if let m = c.measured, m.isFinite { try file.setAttribute("validation_\(c.id)_measured", .double(m)) }
             if let e = c.expected { try file.setAttribute("validation_\(c.id)_expected", .text(e.rawValue)) }
+            if let f = c.floor, f.isFinite { try file.setAttribute("validation_\(c.id)_floor", .double(f)) }
         }
     }
 
     /// Evolves the run file's initial law as sgdfp solve does and records the moments of every frame.
-    static func evolve(_ config: RunConfiguration, effort: PlanningEffort) throws -> (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?) {
+    /// Without `edgeCheck` (evidence for a finer grid's error only) ringing at the box edge does not stop the run.
+    static func evolve(_ config: RunConfiguration, effort: PlanningEffort, edgeCheck: Bool = true) throws -> (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?) {
         let setup = try RunSetup.build(config)
         guard case .mixture = setup.start else {
             throw StudyError("validate needs an [initial] law (gaussian or mixture) for the flat-direction claims, not a file.")
@@ -107,7 +147,9 @@ public struct ValidationStudy {
         let recorder = MomentRecorder()
         var warning: String?
         do {
-            _ = try simulation.run(setup.simulationSettings, observers: [recorder])
+            var settings = setup.simulationSettings
+            if !edgeCheck { settings.boundaryTolerance = .infinity }
+            _ = try simulation.run(settings, observers: [recorder])
         } catch let SimulationError.densityAtBoundary(time, axis, fraction) where recorder.times.count >= 3 {
             // Without noise the flat direction contracts until the grid no longer resolves it and rings; the
             // frames before that are the evidence.

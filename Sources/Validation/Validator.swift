@@ -42,6 +42,46 @@ public enum Validator {
 
     public static func evaluate(_ evidence: Evidence) -> [ClaimResult] { claims.map { $0.evaluate(evidence) } }
 
+    /// Every claim on `evidence` from a grid of `points` per axis, each measurement with its discretisation
+    /// floor, estimated from the same evidence on two coarser grids of the same box (`coarser`, finest
+    /// first; nil where a grid gave no evidence). A grid that gives no evidence leaves the floor unknown and
+    /// the verdict inconclusive.
+    public static func evaluate(_ evidence: Evidence, points: Int, coarser: [(evidence: Evidence?, points: Int)]) -> [ClaimResult] {
+        precondition(coarser.count == 2)
+        let rough = coarser.map { $0.evidence.map(evaluate) }
+        return evaluate(evidence).enumerated().map { i, fine in
+            guard let value = fine.measured, let tolerance = fine.tolerance else { return fine }
+            let floor = discretisationFloor([(points, value), (coarser[0].points, rough[0]?[i].measured), (coarser[1].points, rough[1]?[i].measured)],
+                                            tolerance: tolerance)
+            return fine.judged(floor: floor, coarserPoints: coarser[0].points, points: points)
+        }
+    }
+
+    /// The error of the finest of three measurements (points n₀ > n₁ > n₂, values v₀, v₁, v₂) as geometric
+    /// convergence e(n) = Cρⁿ predicts it: the differences δ₁ = |v₁ − v₀| and δ₂ = |v₂ − v₁| fix ρ through
+    /// δ₁/δ₂ = ρ^a (1 − ρ^b)/(1 − ρ^a) with a = n₁ − n₂, b = n₀ − n₁, and then e(n₀) = δ₁ ρ^b/(1 − ρ^b).
+    /// Spectral errors fall faster than geometrically, which makes this an upper estimate. Measurements
+    /// that do not converge are as uncertain as their spread; values that agree to within a thousandth of
+    /// the tolerance are converged as far as the claim can tell.
+    static func discretisationFloor(_ levels: [(points: Int, value: Double?)], tolerance: Double) -> Double {
+        guard levels.count == 3, let v0 = levels[0].value, let v1 = levels[1].value, let v2 = levels[2].value,
+              v0.isFinite, v1.isFinite, v2.isFinite else { return .infinity }
+        let d1 = abs(v1 - v0), d2 = abs(v2 - v1)
+        if max(d1, d2) <= 1e-3 * tolerance { return max(d1, d2) }
+        let a = Double(levels[1].points - levels[2].points), b = Double(levels[0].points - levels[1].points)
+        // The ratio rises from 0 to b/a as ρ goes from 0 to 1: at or above b/a nothing converges.
+        func ratio(_ rho: Double) -> Double { pow(rho, a) * (1 - pow(rho, b)) / (1 - pow(rho, a)) }
+        let target = d1 / d2
+        guard d2 > 0, target < 0.999 * b / a else { return max(d1, d2) }
+        var (lo, hi) = (0.0, 1.0)
+        for _ in 0..<100 {
+            let mid = 0.5 * (lo + hi)
+            if ratio(mid) < target { lo = mid } else { hi = mid }
+        }
+        let step = pow(hi, b)
+        return d1 * step / (1 - step)
+    }
+
     public static func evaluate(sde: LangevinSDE, stationary: StationaryEvidence?, stationaryUnavailable: String?,
                                 transient: TransientEvidence?) -> [ClaimResult] {
         evaluate(Evidence(sde: sde, stationary: stationary, stationaryUnavailable: stationaryUnavailable, transient: transient))

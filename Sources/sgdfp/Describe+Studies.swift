@@ -38,10 +38,10 @@ extension Describe {
 
     /// The verdict table and one line per claim in words.
     static func validation(_ report: ValidationReport, details: Bool = true) -> String {
-        var table = ConsoleTable("claim", "expected", "measured", "tolerance", "verdict", "agrees")
+        var table = ConsoleTable("claim", "expected", "measured", "floor", "tolerance", "verdict", "agrees")
         for c in report.claims {
-            table.add(c.id, c.expected?.rawValue ?? "-", c.measured.map { fmt($0, 3) } ?? "-", c.tolerance.map { fmt($0, 2) } ?? "-",
-                      c.verdict.rawValue, c.agrees.map { $0 ? "yes" : "NO" } ?? "-")
+            table.add(c.id, c.expected?.rawValue ?? "-", c.measured.map { fmt($0, 3) } ?? "-", c.floor.map { fmt($0, 2) } ?? "-",
+                      c.tolerance.map { fmt($0, 2) } ?? "-", c.verdict.rawValue, c.agrees.map { $0 ? "yes" : "NO" } ?? "-")
         }
         guard details else { return table.render() }
         return ([table.render(), ""] + report.claims.map { "\($0.id): \($0.claim). \($0.detail.hasSuffix(".") ? $0.detail : $0.detail + ".")" })

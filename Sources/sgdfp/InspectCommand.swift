@@ -58,7 +58,7 @@ extension FileSummary {
             for (name, values) in figures.sorted(by: { $0.key < $1.key }) { lines.append("  \(name) = \(values.map { fmt($0, 6) }.joined(separator: ", "))") }
         }
         if let validation {
-            lines.append("\nValidation (\(validation.allAgree ? "every verdict agrees with the theory" : "some verdicts disagree with the theory"))")
+            lines.append("\nValidation (\(!validation.allAgree ? "some verdicts disagree with the theory" : validation.inconclusive.isEmpty ? "every verdict agrees with the theory" : "no verdict disagrees with the theory; inconclusive on this grid: \(validation.inconclusive.joined(separator: ", "))"))")
             lines.append(Describe.validation(validation, details: false))
         }
         return lines.joined(separator: "\n")

@@ -11,9 +11,11 @@ struct ValidateCommand: ParsableCommand {
             where coarser grids resolve fewer digits than the claims need), analyses it, and for a loss with a flat \
             direction also evolves the run file's initial law (as sgdfp solve). Prints a table of claim, expected \
             verdict, measured value, tolerance and verdict; writes the evidence to the HDF5 output, the report as \
-            JSON beside it (same name, .json) and as attributes validation_<claim> in the HDF5 file. Exit status 0 \
-            when every verdict agrees with the theory's prediction, 1 otherwise. Claims that do not apply to the \
-            run are reported with the reason.
+            JSON beside it (same name, .json) and as attributes validation_<claim> in the HDF5 file. Every \
+            measurement carries its discretisation floor (how far it moves when the evaluation is repeated at 3/4 \
+            of the points); a claim that the floor could decide either way is "inconclusive on this grid". Exit \
+            status 0 when every verdict agrees with the theory's prediction, 1 when one disagrees, 2 when none \
+            disagrees but some are inconclusive. Claims that do not apply to the run are reported with the reason.
             """)
 
     @OptionGroup var runFile: RunFileOptions
@@ -22,7 +24,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var sidecar: SidecarOption
 
     func run() throws {
-        var agree = true
+        var status: Int32 = 0
         try runReportingErrors {
             var study = try ValidationStudy(configuration: try runFile.configuration(), runName: runFile.runName)
             study.effort = try runFile.effort()
@@ -30,14 +32,16 @@ struct ValidateCommand: ParsableCommand {
             if !runFile.quiet { print(Describe.model(study.sde) + "\n") }
             let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
             if let warning = result.transientWarning { writeError("sgdfp: warning: \(warning)") }
-            agree = result.report.allAgree
-            print(Describe.validation(result.report))
+            let report = result.report
+            status = !report.allAgree ? 1 : report.inconclusive.isEmpty ? 0 : 2
+            print(Describe.validation(report))
             if !runFile.quiet {
-                print("\n" + (agree ? "Every verdict agrees with the theory." : "Some verdicts disagree with the theory."))
+                print("\n" + ["Every verdict agrees with the theory.", "Some verdicts disagree with the theory.",
+                              "No verdict disagrees with the theory; this grid cannot decide \(report.inconclusive.joined(separator: ", "))."][Int(status)])
                 print("wrote \(output) and \(ValidationStudy.reportPath(for: output))")
             }
             sidecar.write(output: output, quiet: runFile.quiet)
         }
-        if !agree { throw ExitCode(1) }
+        if status != 0 { throw ExitCode(status) }
     }
 }

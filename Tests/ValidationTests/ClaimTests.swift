@@ -91,3 +91,65 @@ struct ClaimTests {
         #expect(try Self.verdict("isotropic_theta", ReferenceModel.p3.sde).verdict == .notApplicable)
     }
 }
+
+/// Verdicts that know their resolution: each measurement's floor from the same evidence on coarser grids,
+/// and "inconclusive on this grid" where the floor could carry it across the tolerance.
+@Suite("Discretisation floors")
+struct FloorTests {
+    @Test("Geometric convergence: the floor is the predicted remaining error, an upper estimate for faster convergence")
+    func geometricFloor() {
+        // e(n) = 10^(−n/4): the values at 40, 36 and 30 points of a quantity whose limit is 1e-3.
+        let e = { (n: Double) in pow(10, -n / 4) }
+        let floor = Validator.discretisationFloor([(40, 1e-3 + e(40)), (36, 1e-3 + e(36)), (30, 1e-3 + e(30))], tolerance: 1e-6)
+        #expect(abs(floor - e(40)) <= 1e-6 * e(40), "\(floor) against \(e(40))")
+        // e(n) = exp(−n²/80) falls faster than geometrically: the floor over-estimates, never under-estimates.
+        let g = { (n: Double) in exp(-n * n / 80) }
+        let fast = Validator.discretisationFloor([(40, g(40)), (36, g(36)), (30, g(30))], tolerance: 1e-6)
+        #expect(fast >= g(40) && fast <= 100 * g(40), "\(fast) against \(g(40))")
+    }
+
+    @Test("Values that wander without converging have their spread as the floor; a missing grid makes it infinite")
+    func unconvergedFloor() {
+        #expect(Validator.discretisationFloor([(40, 5.27e-7), (36, 5.38e-7), (30, 5.34e-7)], tolerance: 1e-6) == abs(5.27e-7 - 5.38e-7))
+        #expect(Validator.discretisationFloor([(40, 1e-9), (36, nil), (30, 1e-3)], tolerance: 1e-6) == .infinity)
+        #expect(Validator.discretisationFloor([(40, 1e-12), (36, 2e-12), (30, 1.5e-12)], tolerance: 1e-6) == 1e-12)
+    }
+
+    static func residualClaim(fine: Double, coarse: [Double?]) throws -> ClaimResult {
+        let sde = ReferenceModel.p1.sde
+        func evidence(_ residual: Double?) throws -> Evidence? {
+            guard let residual else { return nil }
+            var s = try StationaryEvidence.exact(sde)
+            s.residual = residual
+            return Evidence(sde: sde, stationary: s)
+        }
+        let results = Validator.evaluate(try evidence(fine)!, points: 40, coarser: [(try evidence(coarse[0]), 36), (try evidence(coarse[1]), 30)])
+        return try #require(results.first { $0.id == "stationary" })
+    }
+
+    @Test("A residual above the tolerance that the grid explains is inconclusive, with the points that would decide it")
+    func inconclusiveWhenTheGridExplainsTheExcess() throws {
+        let r = try Self.residualClaim(fine: 2.3e-5, coarse: [1e-3, 8e-2])
+        #expect(r.verdict == .inconclusive && r.agrees == nil)
+        #expect(r.detail.contains("inconclusive on this grid") && r.detail.contains("--points 60"), "\(r.detail)")
+        let report = ValidationReport(run: "P1", claims: [r])
+        #expect(report.allAgree && report.inconclusive == ["stationary"])
+    }
+
+    @Test("A residual far below or converged far above the tolerance keeps its verdict")
+    func decisiveVerdicts() throws {
+        let holds = try Self.residualClaim(fine: 3.4e-10, coarse: [1.9e-6, 1.9e-5])
+        #expect(holds.verdict == .holds && holds.floor! < 1e-6)
+        let fails = try Self.residualClaim(fine: 0.2, coarse: [0.2000001, 0.2000003])
+        #expect(fails.verdict == .doesNotHold && fails.agrees == false)
+        let unknown = try Self.residualClaim(fine: 1e-9, coarse: [nil, 1e-3])
+        #expect(unknown.verdict == .inconclusive && unknown.floor == nil && unknown.detail.contains("does not converge"))
+    }
+
+    @Test("The report with floors and inconclusive verdicts round-trips through JSON")
+    func reportRoundTrip() throws {
+        let report = ValidationReport(run: "P1", claims: [try Self.residualClaim(fine: 2.3e-5, coarse: [1e-3, 8e-2]),
+                                                          try Self.residualClaim(fine: 3.4e-10, coarse: [1.9e-6, 1.9e-5])])
+        #expect(try ValidationReport.decode(json: try report.json()) == report)
+    }
+}

@@ -103,6 +103,23 @@ import Validation
         #expect(byID["detailed_balance"]?.verdict == .holds)
     }
 
+    /// On a grid too coarse for the claims the grid's own error could decide them either way: validate says so
+    /// and exits 2, and calls no true claim false.
+    @Test func validateOnACoarseGridIsInconclusiveNeverWrong() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGDFPBinary.run(["validate", Self.notebooks.appendingPathComponent("P1.toml").path, "--points", "16", "-o", "v.h5", "-q"], in: dir)
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+        let report = try ValidationReport.decode(json: String(contentsOf: dir.appendingPathComponent("v.json"), encoding: .utf8))
+        #expect(report.allAgree && report.claims.allSatisfy { $0.verdict != .doesNotHold })
+        #expect(report.inconclusive.contains("stationary") && r.stdout.contains("inconclusive on this grid"))
+        #expect(report.claims.first { $0.id == "stationary" }!.detail.contains("--points 24"))
+        let file = try NetCDFReader(path: dir.appendingPathComponent("v.h5").path)
+        defer { file.close() }
+        #expect(try file.attribute("validation_stationary") == .text("inconclusive on this grid"))
+        #expect(try file.attribute("validation_lyapunov_floor")?.numbers?.first ?? 1 < 1e-6)
+    }
+
     @Test func validateOnStateDependentNoiseMarksTheGaussianClaimsNotApplicable() throws {
         let dir = try SGDFPBinary.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

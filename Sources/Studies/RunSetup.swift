@@ -173,8 +173,16 @@ extension RunConfiguration {
     }
 
     /// Plans made in `body` start from the run's FFTW wisdom, which is kept for the next run.
-    func withWisdom<T>(_ body: () throws -> T) rethrows -> T {
+    /// A file at the wisdom path that FFTW did not write is refused, never overwritten.
+    func withWisdom<T>(_ body: () throws -> T) throws -> T {
         let wisdom = wisdomPath
+        if let wisdom, let handle = FileHandle(forReadingAtPath: wisdom) {
+            let head = String(decoding: handle.readData(ofLength: 6), as: UTF8.self)
+            try? handle.close()
+            guard head == "(fftw-" || head.isEmpty else {
+                throw StudyError("[grid] wisdom = \"\(wisdom)\" is a file FFTW did not write; choose a new path for the wisdom, or \"none\".")
+            }
+        }
         if let wisdom { FFTWRuntime.importWisdom(from: wisdom) }
         defer { if let wisdom { FFTWRuntime.exportWisdom(to: wisdom) } }
         return try body()

@@ -49,15 +49,16 @@ public struct SolveStudy {
         let stepper = try setup.makeStepper(effort: effort)
         let simulation = Simulation(stepper: stepper, initialDensity: try setup.initialDensity(), startTime: setup.startTime)
         let comparison = setup.exact.map { ExactComparison($0, grid: grid, origin: setup.dynamics.stationaryPoint) }
-        let recorder = SolveFrameWriter(try RunOutputWriter(file: file, layout: SolveProduct.layout(setup)), grid: grid, comparison: comparison)
-        let summary = try simulation.run(setup.simulationSettings, progress: progress.marching,
-                                         observers: ([comparison] as [(any FrameObserver)?] + [recorder]).compactMap { $0 })
+        let frames = SolveFrameWriter(try RunOutputWriter(file: file, layout: SolveProduct.layout(setup)), grid: grid, comparison: comparison)
+        // The comparison first, so that the writer finds the exact solution of the same frame.
+        let observers: [any FrameObserver] = (comparison.map { [$0] } ?? []) + [frames]
+        let summary = try simulation.run(setup.simulationSettings, progress: progress.marching, observers: observers)
         progress.finish()
-        var report = SolveReport(simulation: summary, frames: recorder.frames, finalTime: recorder.finalTime ?? setup.startTime,
+        var report = SolveReport(simulation: summary, frames: frames.frames, finalTime: frames.finalTime ?? setup.startTime,
                                  finalL1: comparison?.finalL1Error, worstL1: comparison?.worstL1Error,
                                  worstMeanError: comparison?.worstMeanError, worstCovarianceError: comparison?.worstCovarianceError)
-        report.finalMoments = recorder.finalMoments
-        try recorder.writer.setSummary(SolveProduct.summaryAttributes(report))
+        report.finalMoments = frames.finalMoments
+        try frames.writer.setSummary(SolveProduct.summaryAttributes(report))
         return report
     }
 }

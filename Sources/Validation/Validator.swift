@@ -81,11 +81,6 @@ public enum Validator {
         let step = pow(hi, b)
         return d1 * step / (1 - step)
     }
-
-    public static func evaluate(sde: LangevinSDE, stationary: StationaryEvidence?, stationaryUnavailable: String?,
-                                transient: TransientEvidence?) -> [ClaimResult] {
-        evaluate(Evidence(sde: sde, stationary: stationary, stationaryUnavailable: stationaryUnavailable, transient: transient))
-    }
 }
 
 func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }

@@ -21,17 +21,15 @@ struct AnalyzeCommand: ParsableCommand {
     @OptionGroup var sidecar: SidecarOption
 
     func run() throws {
-        try runReportingErrors {
-            let study = try AnalyzeStudy(file: file, time: time, threshold: threshold)
-            let destination = output ?? file
-            try sidecar.check(output: destination, overwrite: output == nil ? false : overwrite)
-            try study.write(to: output, overwrite: overwrite)
-            if !quiet {
-                print(String(format: "Analysis of %@ at t = %.6g", file, study.time))
-                print(Describe.analysis(study.analysis))
-                print("\nwrote \(destination)")
-            }
-            sidecar.write(output: destination, quiet: quiet)
+        let study = try AnalyzeStudy(file: file, time: time, threshold: threshold)
+        let destination = output ?? file
+        try sidecar.check(output: destination, overwrite: output == nil ? false : overwrite)
+        try study.write(to: output, overwrite: overwrite)
+        if !quiet {
+            print(String(format: "Analysis of %@ at t = %.6g", file, study.time))
+            print(Describe.analysis(study.analysis))
+            print("\nwrote \(destination)")
         }
+        sidecar.write(output: destination, quiet: quiet)
     }
 }

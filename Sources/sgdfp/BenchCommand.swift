@@ -54,30 +54,28 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            if sgd { return print(Describe.sgdBench(SGDBenchmark(repeats: repeats).run())) }
-            if let stationary { return try stationaryBench(stationary.split(separator: ",").map(String.init)) }
-            if let export {
-                try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
-                for name in selectedCases {
-                    let path = (export as NSString).appendingPathComponent("\(name).toml")
-                    try BenchCase.named(name)!.runFile().write(toFile: path, atomically: true, encoding: .utf8)
-                    print("wrote \(path)")
-                }
-                return
+        if sgd { return print(Describe.sgdBench(SGDBenchmark(repeats: repeats).run())) }
+        if let stationary { return try stationaryBench(stationary.split(separator: ",").map(String.init)) }
+        if let export {
+            try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
+            for name in selectedCases {
+                let path = (export as NSString).appendingPathComponent("\(name).toml")
+                try BenchCase.named(name)!.runFile().write(toFile: path, atomically: true, encoding: .utf8)
+                print("wrote \(path)")
             }
-            var bench = SchemeBenchmark()
-            (bench.repeats, bench.schemes, bench.tolerance, bench.threads) = (repeats, schemes?.split(separator: ",").map(String.init), tolerance, threads)
-            var table = ConsoleTable("case", "grid", "scheme", "t", "frames", "steps", "wall [s]", "FFT pairs/frame",
-                                     "L1 / moment err", "speed-up", "peak [MiB]", "predicted [MiB]")
-            let mib = 1024.0 * 1024
-            try bench.run(selectedCases.map { BenchCase.named($0)! }) { rows in
-                for r in rows {
-                    table.add(r.caseName, r.grid, r.scheme, fmt(r.stop, 3), "\(r.frames)", "\(r.steps)", fmt(r.solverSeconds, 3), fmt(r.fftPairsPerFrame, 3),
-                              fmt(r.error, 2), r.speedUp.map { fmt($0, 3) } ?? "–", r.peakBytes.map { fmt($0 / mib, 4) } ?? "–", fmt(r.predictedBytes / mib, 4))
-                }
-                printNewRows(table, count: rows.count)
+            return
+        }
+        var bench = SchemeBenchmark()
+        (bench.repeats, bench.schemes, bench.tolerance, bench.threads) = (repeats, schemes?.split(separator: ",").map(String.init), tolerance, threads)
+        var table = ConsoleTable("case", "grid", "scheme", "t", "frames", "steps", "wall [s]", "FFT pairs/frame",
+                                 "L1 / moment err", "speed-up", "peak [MiB]", "predicted [MiB]")
+        let mib = 1024.0 * 1024
+        try bench.run(selectedCases.map { BenchCase.named($0)! }) { rows in
+            for r in rows {
+                table.add(r.caseName, r.grid, r.scheme, fmt(r.stop, 3), "\(r.frames)", "\(r.steps)", fmt(r.solverSeconds, 3), fmt(r.fftPairsPerFrame, 3),
+                          fmt(r.error, 2), r.speedUp.map { fmt($0, 3) } ?? "–", r.peakBytes.map { fmt($0 / mib, 4) } ?? "–", fmt(r.predictedBytes / mib, 4))
             }
+            printNewRows(table, count: rows.count)
         }
     }
 

@@ -55,25 +55,23 @@ struct DiffusionCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            if fdt || replicas { return try fluctuations() }
-            var options = DiffusionStudy.Options(curvatures: try spectrum.map(DiffusionStudy.readSpectrum) ?? DiffusionSpectrum.powerLaw(exponent: power, modes: modes))
-            options.hyperparameters = Hyperparameters(learningRate: learningRate, momentum: momentum, batchSize: batchSize, weightDecay: weightDecay)
-            (options.noiseScale, options.from, options.to, options.perDecade, options.checkpoint) = (noiseScale, from, to, perDecade, checkpoint)
-            (options.chains, options.simulateTo, options.seed) = (simulate, simulateTo, seed)
-            let study = try DiffusionStudy(options: options)
-            let r = study.run()
-            let c = options.curvatures
-            if !quiet { print("Spectrum: \(c.count) modes from \(fmt(c.max()!)) to \(fmt(c.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n") }
-            print(Describe.diffusion(r, learningRate: learningRate))
-            print(String(format: "\nfitted exponent (checkpoints every %d steps to %@, last two thirds): %.4f continuous, %.4f discrete chain",
-                         checkpoint, fmt(to), r.fittedContinuous, r.fittedDiscrete))
-            print("local displacement per step η² tr P_vv: \(fmt(r.model.localDisplacement)) (discrete chain \(fmt(r.model.discreteLocalDisplacement)))")
-            print("saturation 2 tr P_θθ: \(fmt(r.model.saturation)); weight-decay cut-off: " + (r.model.weightDecayCutoff.map { "\(fmt($0)) steps" } ?? "none (λ = 0)"))
-            if let throughput = r.throughput { print("simulated SGD: \(fmt(throughput, 3)) steps per second (\(simulate!) chains × \(c.count) modes)") }
-            try study.write(r, to: output, overwrite: overwrite)
-            if !quiet { print("wrote \(output)") }
-        }
+        if fdt || replicas { return try fluctuations() }
+        var options = DiffusionStudy.Options(curvatures: try spectrum.map(DiffusionStudy.readSpectrum) ?? DiffusionSpectrum.powerLaw(exponent: power, modes: modes))
+        options.hyperparameters = Hyperparameters(learningRate: learningRate, momentum: momentum, batchSize: batchSize, weightDecay: weightDecay)
+        (options.noiseScale, options.from, options.to, options.perDecade, options.checkpoint) = (noiseScale, from, to, perDecade, checkpoint)
+        (options.chains, options.simulateTo, options.seed) = (simulate, simulateTo, seed)
+        let study = try DiffusionStudy(options: options)
+        let r = study.run()
+        let c = options.curvatures
+        if !quiet { print("Spectrum: \(c.count) modes from \(fmt(c.max()!)) to \(fmt(c.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n") }
+        print(Describe.diffusion(r, learningRate: learningRate))
+        print(String(format: "\nfitted exponent (checkpoints every %d steps to %@, last two thirds): %.4f continuous, %.4f discrete chain",
+                     checkpoint, fmt(to), r.fittedContinuous, r.fittedDiscrete))
+        print("local displacement per step η² tr P_vv: \(fmt(r.model.localDisplacement)) (discrete chain \(fmt(r.model.discreteLocalDisplacement)))")
+        print("saturation 2 tr P_θθ: \(fmt(r.model.saturation)); weight-decay cut-off: " + (r.model.weightDecayCutoff.map { "\(fmt($0)) steps" } ?? "none (λ = 0)"))
+        if let throughput = r.throughput { print("simulated SGD: \(fmt(throughput, 3)) steps per second (\(simulate!) chains × \(c.count) modes)") }
+        try study.write(r, to: output, overwrite: overwrite)
+        if !quiet { print("wrote \(output)") }
     }
 
     /// The effective temperature and the replica distance of the run file's model.

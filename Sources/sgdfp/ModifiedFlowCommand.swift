@@ -33,17 +33,15 @@ struct ModifiedFlowCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            var study = try ModifiedFlowStudy(configuration: try runFile.configuration())
-            (study.chains, study.steps, study.rows, study.seed) = (chains, steps, rows, seed)
-            if !runFile.quiet { print(Describe.model(study.sde) + "\n") }
-            let rates = study.rates
-            print(Describe.rates(rates, momentum: study.sde.hyperparameters.momentum))
-            let translation = study.translationLaw()
-            print("\n" + (translation.map(Describe.translation) ?? "No flat direction: H has no null vector, so no translation law applies."))
-            try study.write(rates: rates, translation: translation, to: output, overwrite: overwrite)
-            if !runFile.quiet { print("\nwrote \(output)") }
-            if let failure = translation?.failure { throw CommandError(failure) }
-        }
+        var study = try ModifiedFlowStudy(configuration: try runFile.configuration())
+        (study.chains, study.steps, study.rows, study.seed) = (chains, steps, rows, seed)
+        if !runFile.quiet { print(Describe.model(study.sde) + "\n") }
+        let rates = study.rates
+        print(Describe.rates(rates, momentum: study.sde.hyperparameters.momentum))
+        let translation = study.translationLaw()
+        print("\n" + (translation.map(Describe.translation) ?? "No flat direction: H has no null vector, so no translation law applies."))
+        try study.write(rates: rates, translation: translation, to: output, overwrite: overwrite)
+        if !runFile.quiet { print("\nwrote \(output)") }
+        if let failure = translation?.failure { throw CommandError(failure) }
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import PhaseSpaceIO
 import RunConfiguration
 import Spectral
+import Studies
 
 /// The run file and the options every command that reads one shares.
 struct RunFileOptions: ParsableArguments {
@@ -41,22 +43,16 @@ struct RunFileOptions: ParsableArguments {
     }
 
     var runName: String { runFile ?? "built-in example" }
+
+    /// Refuses an output path that is also the run file, the run's wisdom, its sidecar or its report.
+    func checkOutput(_ output: String, configuration: RunConfiguration, sidecar: SidecarOption, report: String? = nil) throws {
+        try OutputPaths.check(output, runFile: runFile, configuration: configuration,
+                              sidecar: sidecar.disabled ? nil : XDMFSidecar.path(for: output), report: report)
+    }
 }
 
 /// A problem with the command line itself.
 struct CommandError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
-}
-
-/// Runs a command body, printing errors as one line on stderr with exit status 1 (2 is argument errors).
-func runReportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        writeError("sgdfp: error: \(error)")
-        throw ExitCode(1)
-    }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PhaseSpaceIO
 import Studies
 
 @main
@@ -14,4 +16,34 @@ struct SGDFP: ParsableCommand {
         version: SGDFPVersion.number,
         subcommands: [SolveCommand.self, StationaryCommand.self, AnalyzeCommand.self, ValidateCommand.self, SimulateCommand.self,
                       DiffusionCommand.self, ModifiedFlowCommand.self, InspectCommand.self, BenchCommand.self])
+
+    /// Parses and runs, with every failure, the command line's own included, as one `sgdfp: error:` line and
+    /// exit status 1 (`--help` and `--version` exit 0 as usual; validate's verdict statuses pass through).
+    static func main() {
+        ProcessSignals.endOnSignals()
+        func fail(_ message: String) -> Never {
+            writeError("sgdfp: error: \(oneLine(message))")
+            Foundation.exit(1)
+        }
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let text = message(for: error)
+            fail((text.hasSuffix(".") ? String(text.dropLast()) : text) + "; see 'sgdfp help' for the options.")
+        }
+        do {
+            try command.run()
+        } catch {
+            // --help and --version arrive as errors too, and validate's verdict statuses as exit codes.
+            if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
+            fail("\(error)")
+        }
+    }
+}
+
+/// A message on one line: line breaks, from the parser or from a value the user typed, shown escaped.
+func oneLine(_ text: String) -> String {
+    text.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
 }

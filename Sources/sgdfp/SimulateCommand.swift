@@ -49,26 +49,24 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let study = try SimulationStudy(configuration: try runFile.configuration(), options: options)
-            if !runFile.quiet {
-                print(Describe.model(study.sde))
-                print("\nSGD: \(chains) chains × \(steps) steps (burn-in \(study.burnIn)), \(study.source)\n")
-            }
-            let result = try study.run(output: output, overwrite: overwrite)
-            print(Describe.moments(result.comparison))
-            if study.usesRegression {
-                print("The exact discrete covariance holds Σ at its value at the minimum; real regression noise grows with the distance from it (physics.md §4), which SGD feels and that column does not.")
-            }
-            let factors = study.sde.modes.map { fmt(DiscreteSGDTheory.varianceFactor(curvature: $0.curvature, study.sde.hyperparameters), 6) }
-            print("finite-η factor 1/(1 − η(h+λ)/(2(1+β))) per Hessian mode (the discrete chain over the continuous model): \(factors.joined(separator: ", "))")
-            if let tv = result.totalVariation {
-                print(String(format: "\ntotal-variation distance between the SGD histogram and %@: %.3g (%.2g%% of samples outside the box)", compare!, tv, 100 * result.sgd.fractionOutside))
-            }
-            if !runFile.quiet {
-                print(String(format: "\n%.3g SGD steps per second (%d chains on %d threads)", result.sgd.stepsPerSecond, chains, result.workers))
-                print("wrote \(output)")
-            }
+        let study = try SimulationStudy(configuration: try runFile.configuration(), options: options)
+        if !runFile.quiet {
+            print(Describe.model(study.sde))
+            print("\nSGD: \(chains) chains × \(steps) steps (burn-in \(study.burnIn)), \(study.source)\n")
+        }
+        let result = try study.run(output: output, overwrite: overwrite)
+        print(Describe.moments(result.comparison))
+        if study.usesRegression {
+            print("The exact discrete covariance holds Σ at its value at the minimum; real regression noise grows with the distance from it (physics.md §4), which SGD feels and that column does not.")
+        }
+        let factors = study.sde.modes.map { fmt(DiscreteSGDTheory.varianceFactor(curvature: $0.curvature, study.sde.hyperparameters), 6) }
+        print("finite-η factor 1/(1 − η(h+λ)/(2(1+β))) per Hessian mode (the discrete chain over the continuous model): \(factors.joined(separator: ", "))")
+        if let tv = result.totalVariation {
+            print(String(format: "\ntotal-variation distance between the SGD histogram and %@: %.3g (%.2g%% of samples outside the box)", compare!, tv, 100 * result.sgd.fractionOutside))
+        }
+        if !runFile.quiet {
+            print(String(format: "\n%.3g SGD steps per second (%d chains on %d threads)", result.sgd.stepsPerSecond, chains, result.workers))
+            print("wrote \(output)")
         }
     }
 }

@@ -40,26 +40,25 @@ struct SolveCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let effort = try runFile.effort()
-            let config = try runFile.configuration(keyed)
-            guard TimeSteppers.choices.contains(config.time.scheme) else {
-                throw SimulationError.unknownScheme(config.time.scheme, known: TimeSteppers.choices)
-            }
-            let setup = try RunSetup.build(config)
-            try sidecar.check(output: config.output.path, overwrite: overwrite)
-            if !runFile.quiet {
-                print(Describe.model(setup.sde) + "\n")
-                print(Describe.grid(setup.grid, stationaryPoint: setup.dynamics.stationaryPoint) + "\n")
-            }
-            for w in setup.warnings { writeError("sgdfp: warning: \(w)") }
-            let report = try SolveStudy(setup: setup, outputPath: config.output.path, overwrite: overwrite, effort: effort)
-                .run(progress: TerminalProgress.handler(quiet: runFile.quiet))
-            if !runFile.quiet {
-                print(Describe.summary(report, setup: setup))
-                print("\nwrote \(config.output.path)")
-            }
-            sidecar.write(output: config.output.path, quiet: runFile.quiet)
+        let effort = try runFile.effort()
+        let config = try runFile.configuration(keyed)
+        guard TimeSteppers.choices.contains(config.time.scheme) else {
+            throw SimulationError.unknownScheme(config.time.scheme, known: TimeSteppers.choices)
         }
+        let setup = try RunSetup.build(config)
+        try runFile.checkOutput(config.output.path, configuration: config, sidecar: sidecar)
+        try sidecar.check(output: config.output.path, overwrite: overwrite)
+        if !runFile.quiet {
+            print(Describe.model(setup.sde) + "\n")
+            print(Describe.grid(setup.grid, stationaryPoint: setup.dynamics.stationaryPoint) + "\n")
+        }
+        for w in setup.warnings { writeError("sgdfp: warning: \(w)") }
+        let report = try SolveStudy(setup: setup, outputPath: config.output.path, overwrite: overwrite, effort: effort)
+            .run(progress: TerminalProgress.handler(quiet: runFile.quiet))
+        if !runFile.quiet {
+            print(Describe.summary(report, setup: setup))
+            print("\nwrote \(config.output.path)")
+        }
+        sidecar.write(output: config.output.path, quiet: runFile.quiet)
     }
 }

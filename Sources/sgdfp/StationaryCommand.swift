@@ -26,27 +26,26 @@ struct StationaryCommand: ParsableCommand {
     @Flag(help: "Write the full 4-D analysis fields too (d = 2; the 2-D marginals are always written).") var fullFields = false
 
     func run() throws {
-        try runReportingErrors {
-            let effort = try runFile.effort()
-            var study = try StationaryStudy(configuration: try runFile.configuration(),
-                                            settings: StationarySolverSettings(residualTolerance: residual, maxApplications: maxApplications))
-            study.threshold = threshold
-            study.fullFields = fullFields
-            study.effort = effort
-            try sidecar.check(output: output, overwrite: overwrite)
-            if !runFile.quiet {
-                print(Describe.model(study.sde) + "\n")
-                print(Describe.grid(study.grid, stationaryPoint: study.sde.stationaryPoint) + "\n")
-            }
-            let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
-            if !runFile.quiet {
-                print(Describe.stationary(result))
-                print("\nwrote \(output)")
-            }
-            sidecar.write(output: output, quiet: runFile.quiet)
-            if !result.solution.converged {
-                writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] points to go lower.", result.solution.residual, residual))
-            }
+        let effort = try runFile.effort()
+        var study = try StationaryStudy(configuration: try runFile.configuration(),
+                                        settings: StationarySolverSettings(residualTolerance: residual, maxApplications: maxApplications))
+        study.threshold = threshold
+        study.fullFields = fullFields
+        study.effort = effort
+        try runFile.checkOutput(output, configuration: study.configuration, sidecar: sidecar)
+        try sidecar.check(output: output, overwrite: overwrite)
+        if !runFile.quiet {
+            print(Describe.model(study.sde) + "\n")
+            print(Describe.grid(study.grid, stationaryPoint: study.sde.stationaryPoint) + "\n")
+        }
+        let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
+        if !runFile.quiet {
+            print(Describe.stationary(result))
+            print("\nwrote \(output)")
+        }
+        sidecar.write(output: output, quiet: runFile.quiet)
+        if !result.solution.converged {
+            writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] points to go lower.", result.solution.residual, residual))
         }
     }
 }

@@ -25,23 +25,22 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         var status: Int32 = 0
-        try runReportingErrors {
-            var study = try ValidationStudy(configuration: try runFile.configuration(), runName: runFile.runName)
-            study.effort = try runFile.effort()
-            try sidecar.check(output: output, overwrite: overwrite)
-            if !runFile.quiet { print(Describe.model(study.sde) + "\n") }
-            let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
-            if let warning = result.transientWarning { writeError("sgdfp: warning: \(warning)") }
-            let report = result.report
-            status = !report.allAgree ? 1 : report.inconclusive.isEmpty ? 0 : 2
-            print(Describe.validation(report))
-            if !runFile.quiet {
-                print("\n" + ["Every verdict agrees with the theory.", "Some verdicts disagree with the theory.",
-                              "No verdict disagrees with the theory; this grid cannot decide \(report.inconclusive.joined(separator: ", "))."][Int(status)])
-                print("wrote \(output) and \(ValidationStudy.reportPath(for: output))")
-            }
-            sidecar.write(output: output, quiet: runFile.quiet)
+        var study = try ValidationStudy(configuration: try runFile.configuration(), runName: runFile.runName)
+        study.effort = try runFile.effort()
+        try runFile.checkOutput(output, configuration: study.configuration, sidecar: sidecar, report: ValidationStudy.reportPath(for: output))
+        try sidecar.check(output: output, overwrite: overwrite)
+        if !runFile.quiet { print(Describe.model(study.sde) + "\n") }
+        let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
+        if let warning = result.transientWarning { writeError("sgdfp: warning: \(warning)") }
+        let report = result.report
+        status = !report.allAgree ? 1 : report.inconclusive.isEmpty ? 0 : 2
+        print(Describe.validation(report))
+        if !runFile.quiet {
+            print("\n" + ["Every verdict agrees with the theory.", "Some verdicts disagree with the theory.",
+                          "No verdict disagrees with the theory; this grid cannot decide \(report.inconclusive.joined(separator: ", "))."][Int(status)])
+            print("wrote \(output) and \(ValidationStudy.reportPath(for: output))")
         }
+        sidecar.write(output: output, quiet: runFile.quiet)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -20,7 +20,7 @@ import Testing
 
     static func config(_ name: String, _ overrides: [(String, String)] = []) throws -> RunConfiguration {
         var c = try RunConfiguration.load(path: runFiles.appendingPathComponent(name).path)
-        try c.apply(override: "grid.wisdom", value: "false")
+        try c.apply(override: "grid.wisdom", value: "none")
         for (k, v) in overrides { try c.apply(override: k, value: v) }
         return try c.validated()
     }

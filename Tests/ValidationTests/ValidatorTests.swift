@@ -25,7 +25,7 @@ struct ValidatorTests {
     @Test("P6: the exact law carries no diffusion along the flat direction and its mean is the damped oscillator")
     func flatDirectionHolds() {
         let sde = ReferenceModel.p6.sde
-        let claims = Validator.evaluate(sde: sde, stationary: nil, stationaryUnavailable: "degenerate", transient: Self.p6Evidence(sde))
+        let claims = Validator.evaluate(Evidence(sde: sde, stationary: nil, stationaryUnavailable: "degenerate", transient: Self.p6Evidence(sde)))
         let byID = Dictionary(uniqueKeysWithValues: claims.map { ($0.id, $0) })
         #expect(byID["flat_no_diffusion"]?.verdict == .holds)
         #expect(byID["flat_oscillator"]?.verdict == .holds)
@@ -38,7 +38,7 @@ struct ValidatorTests {
     @Test("Diffusion added along every direction is detected, and the report then disagrees with the theory")
     func flatDirectionViolated() {
         let sde = ReferenceModel.p6.sde
-        let claims = Validator.evaluate(sde: sde, stationary: nil, stationaryUnavailable: nil, transient: Self.p6Evidence(sde, extraNoise: 0.1))
+        let claims = Validator.evaluate(Evidence(sde: sde, stationary: nil, transient: Self.p6Evidence(sde, extraNoise: 0.1)))
         let claim = claims.first { $0.id == "flat_no_diffusion" }!
         #expect(claim.verdict == .doesNotHold && claim.agrees == false)
         #expect(!ValidationReport(run: "P6", claims: claims).allAgree)
@@ -46,7 +46,7 @@ struct ValidatorTests {
 
     @Test("Without a flat direction the flat-direction claims are not applicable, with the reason")
     func noFlatDirection() {
-        let claims = Validator.evaluate(sde: ReferenceModel.p3.sde, stationary: nil, stationaryUnavailable: "x", transient: nil)
+        let claims = Validator.evaluate(Evidence(sde: ReferenceModel.p3.sde, stationary: nil, stationaryUnavailable: "x"))
         let flat = claims.filter { $0.id.hasPrefix("flat_") && $0.id != "flat_confined" }
         #expect(flat.count == 2 && flat.allSatisfy { $0.verdict == .notApplicable && $0.detail.contains("no flat direction") })
     }

@@ -48,7 +48,7 @@ def generate(binary, directory):
     os.makedirs(directory, exist_ok=False)
     env = dict(os.environ, XDG_CACHE_HOME=os.path.join(directory, ".cache"))
     for name, arguments in KINDS:
-        result = subprocess.run([binary] + arguments + ["-q"] * (arguments[0] not in ("diffusion",)),
+        result = subprocess.run([binary] + arguments + ["-q"],
                                 cwd=directory, env=env, capture_output=True, text=True)
         # validate exits 1 when a verdict disagrees; the file is written either way.
         if not os.path.exists(os.path.join(directory, name)):

@@ -69,8 +69,6 @@ public struct SimulationSummary: Sendable {
     public var largestNegativeMass: Double
     public var smallestStep: Double
     public var largestStep: Double
-    /// True when a stop condition ended the run before the stop time.
-    public var stoppedEarly: Bool = false
 }
 
 /// The driver: owns the state, advances it with a stepper, stops at output times, checks every step for
@@ -161,8 +159,6 @@ public final class Simulation {
             let frame = SimulationFrame(time: time, steps: steps, stepSize: lastStep, density: UnsafeBufferPointer(real.buffer), moments: m)
             for observer in observers { try observer.observe(frame) }
         }
-        var stoppedEarly = false
-
         try emit()
         stepper.reset()
         var h = settings.fixedStep ?? stepper.initialStep(for: state)
@@ -215,15 +211,11 @@ public final class Simulation {
                 }
             }
             try emit()
-            if observers.contains(where: \.isSatisfied) {
-                stoppedEarly = true
-                break
-            }
+            if observers.contains(where: \.isSatisfied) { break }
         }
         return SimulationSummary(
             steps: steps, rejectedSteps: rejected, evaluations: stepper.evaluations - evaluations0, wallTime: seconds(), outputTime: outputTime,
             finalMassError: abs(space.mass(state) - mass0) / abs(mass0), minimumDensity: minDensity,
-            largestNegativeMass: worstNegative, smallestStep: smallest.isFinite ? smallest : 0, largestStep: largest,
-            stoppedEarly: stoppedEarly)
+            largestNegativeMass: worstNegative, smallestStep: smallest.isFinite ? smallest : 0, largestStep: largest)
     }
 }

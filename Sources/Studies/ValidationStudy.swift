@@ -80,36 +80,42 @@ public struct ValidationStudy {
         return Result(report: report, stationary: stationary, transientWarning: transient?.warning)
     }
 
+    /// A transient run's moments, its grid, and why it stopped early when it did.
+    typealias Transient = (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?)
+
     private struct Gathered {
         var evidence: Evidence
         var stationary: StationaryPipeline?
-        var transient: (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?)?
+        var transient: Transient?
         /// The stationary grid, or the transient's when there is no stationary density.
         var grid: PhaseSpaceGrid
     }
 
     /// The stationary solve and its analysis, and for a flat direction the transient run, on the run's grid
-    /// (at least 40 points per axis in 4-D), or on `shape` over the box of `box`.
+    /// (at least 40 points per axis in 4-D), or, as evidence for the floors only, on `shape` over the box of
+    /// `box`, where a transient the coarser grid cannot run leaves just the flat-direction floors unknown.
     private func gather(shape: [Int]?, unavailable: String?, progress: ProgressHandler?, box: PhaseSpaceGrid? = nil) throws -> Gathered {
+        let coarse = shape != nil && box != nil
         var stationary: StationaryPipeline?
         if unavailable == nil {
-            var grid = try StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
-            if let shape, let box { grid = try PhaseSpaceGrid(points: shape, halfWidths: box.axes.map(\.halfWidth)) }
+            let grid = try shape.flatMap { s in try box.map { try PhaseSpaceGrid(points: s, halfWidths: $0.axes.map(\.halfWidth)) } }
+                ?? StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
             stationary = try StationaryPipeline(sde: sde, grid: grid, settings: StationarySolverSettings(residualTolerance: 1e-10),
-                                                threshold: 1e-6, effort: effort, progress: progress, refusingEdge: box == nil)
+                                                threshold: 1e-6, effort: effort, progress: progress, refusingEdge: !coarse)
         }
-        var transient: (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?)?
+        var transient: Transient?
         if sde.modes.contains(where: { $0.curvature == 0 }) {
             var transientConfig = configuration
             transientConfig.grid.points = shape ?? configuration.grid.points(axes: sde.phaseDimension).map { sde.parameterDimension == 2 ? max($0, 40) : $0 }
-            transient = try Self.evolve(transientConfig, effort: effort, edgeCheck: box == nil)
+            transient = coarse ? try? Self.evolve(transientConfig, effort: effort, edgeCheck: false) : try Self.evolve(transientConfig, effort: effort)
         }
         let evidence = Evidence(sde: sde, stationary: stationary.map {
             StationaryEvidence(residual: $0.solution.residual, residualTolerance: Self.stationarityTolerance,
                                moments: $0.moments, l1ToExact: $0.l1ToExact, modifiedLoss: $0.analysis.modifiedLoss,
                                current: $0.analysis.summary)
         }, stationaryUnavailable: unavailable, transient: transient?.evidence)
-        return Gathered(evidence: evidence, stationary: stationary, transient: transient, grid: stationary?.grid ?? transient!.grid)
+        guard let grid = stationary?.grid ?? transient?.grid else { throw StudyError("The transient run gave no evidence on this grid.") }
+        return Gathered(evidence: evidence, stationary: stationary, transient: transient, grid: grid)
     }
 
     /// The even number of points nearest `target` (at least 4, less than `below`) whose prime factors are
@@ -137,7 +143,7 @@ public struct ValidationStudy {
 
     /// Evolves the run file's initial law as sgdfp solve does and records the moments of every frame.
     /// Without `edgeCheck` (evidence for a finer grid's error only) ringing at the box edge does not stop the run.
-    static func evolve(_ config: RunConfiguration, effort: PlanningEffort, edgeCheck: Bool = true) throws -> (evidence: TransientEvidence, grid: PhaseSpaceGrid, warning: String?) {
+    static func evolve(_ config: RunConfiguration, effort: PlanningEffort, edgeCheck: Bool = true) throws -> Transient {
         let setup = try RunSetup.build(config)
         guard case .mixture = setup.start else {
             throw StudyError("validate needs an [initial] law (gaussian or mixture) for the flat-direction claims, not a file.")

@@ -69,6 +69,7 @@ public enum Validator {
         let d1 = abs(v1 - v0), d2 = abs(v2 - v1)
         if max(d1, d2) <= 1e-3 * tolerance { return max(d1, d2) }
         let a = Double(levels[1].points - levels[2].points), b = Double(levels[0].points - levels[1].points)
+        guard a > 0, b > 0 else { return .infinity }
         // The ratio rises from 0 to b/a as ρ goes from 0 to 1: at or above b/a nothing converges.
         func ratio(_ rho: Double) -> Double { pow(rho, a) * (1 - pow(rho, b)) / (1 - pow(rho, a)) }
         let target = d1 / d2

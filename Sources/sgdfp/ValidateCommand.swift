@@ -12,8 +12,8 @@ struct ValidateCommand: ParsableCommand {
             direction also evolves the run file's initial law (as sgdfp solve). Prints a table of claim, expected \
             verdict, measured value, tolerance and verdict; writes the evidence to the HDF5 output, the report as \
             JSON beside it (same name, .json) and as attributes validation_<claim> in the HDF5 file. Every \
-            measurement carries its discretisation floor (how far it moves when the evaluation is repeated at 3/4 \
-            of the points); a claim that the floor could decide either way is "inconclusive on this grid". Exit \
+            measurement carries its discretisation floor (its error as the same evaluation at about 7/8 and 3/4 of \
+            the points predicts it); a claim that the floor could decide either way is "inconclusive on this grid". Exit \
             status 0 when every verdict agrees with the theory's prediction, 1 when one disagrees, 2 when none \
             disagrees but some are inconclusive. Claims that do not apply to the run are reported with the reason.
             """)
@@ -24,7 +24,6 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var sidecar: SidecarOption
 
     func run() throws {
-        var status: Int32 = 0
         var study = try ValidationStudy(configuration: try runFile.configuration(), runName: runFile.runName)
         study.effort = try runFile.effort()
         try runFile.checkOutput(output, configuration: study.configuration, sidecar: sidecar, report: ValidationStudy.reportPath(for: output))
@@ -33,7 +32,7 @@ struct ValidateCommand: ParsableCommand {
         let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
         if let warning = result.transientWarning { writeError("sgdfp: warning: \(warning)") }
         let report = result.report
-        status = !report.allAgree ? 1 : report.inconclusive.isEmpty ? 0 : 2
+        let status: Int32 = !report.allAgree ? 1 : report.inconclusive.isEmpty ? 0 : 2
         print(Describe.validation(report))
         if !runFile.quiet {
             print("\n" + ["Every verdict agrees with the theory.", "Some verdicts disagree with the theory.",

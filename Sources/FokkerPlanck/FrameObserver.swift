@@ -74,7 +74,14 @@ public final class ExactComparison: FrameObserver {
         var l1: Double?
         if let exactField, let mixture = exact.density(at: frame.time) {
             try mixture.sample(on: grid, origin: origin, into: exactField.buffer)
-            l1 = Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid)
+            if let view = frame.frameView {
+                // In the frame, where the density is resolved: the change of variables keeps L¹ distances.
+                let inFrame = view.grid.makeField()
+                try mixture.inFrame(view.frame, origin: origin).sample(on: view.grid, origin: [Double](repeating: 0, count: origin.count), into: inFrame.buffer)
+                l1 = Quadrature.l1Distance(UnsafeBufferPointer(view.density.buffer), UnsafeBufferPointer(inFrame.buffer), on: view.grid)
+            } else {
+                l1 = Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid)
+            }
         }
         records.append(Record(time: frame.time, meanError: meanError, covarianceError: covarianceError, l1Error: l1,
                               exactMean: m.mean, exactCovariance: m.covariance))

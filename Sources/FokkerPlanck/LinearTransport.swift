@@ -49,7 +49,7 @@ public final class LinearTransport {
         var rows: [[Double]]
         while true {
             let b = ((step / Double(m)) * drift).exponential()
-            if let r = RowFactorization.rows(of: b), r.enumerated().allSatisfy({ (0.5...2).contains($0.element[$0.offset]) }) {
+            if let r = RowFactorization.rows(of: b.elements, dimension: drift.rows), r.enumerated().allSatisfy({ (0.5...2).contains($0.element[$0.offset]) }) {
                 rows = r
                 break
             }

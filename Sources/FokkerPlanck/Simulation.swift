@@ -38,6 +38,8 @@ public struct SimulationFrame {
     public var density: UnsafeBufferPointer<Double>
     /// Moments with the mean in uncentred coordinates (θ, v).
     public var moments: DensityMoments
+    /// The state in its adapted frame, when it is kept in one (valid only during the callback).
+    public var frameView: FrameView? = nil
 }
 
 /// Progress of a run, for terminal display.
@@ -82,12 +84,17 @@ public final class Simulation {
     public var grid: PhaseSpaceGrid { stepper.representation.grid }
 
     /// Starts from a real density sampled on the stepper's grid.
-    public init(stepper: any TimeStepper, initialDensity: AlignedBuffer, startTime: Double = 0) {
+    public convenience init(stepper: any TimeStepper, initialDensity: AlignedBuffer, startTime: Double = 0) {
+        let state = stepper.representation.makeState()
+        stepper.representation.load(initialDensity, into: state)
+        self.init(stepper: stepper, initialState: state, startTime: startTime)
+    }
+
+    /// Starts from a state already in the stepper's representation (`makeState`, then filled).
+    public init(stepper: any TimeStepper, initialState: AlignedBuffer, startTime: Double = 0) {
         self.stepper = stepper
-        let space = stepper.representation
-        state = space.makeState()
-        real = space.grid.makeField()
-        space.load(initialDensity, into: state)
+        state = initialState
+        real = stepper.representation.grid.makeField()
         time = startTime
     }
 
@@ -148,15 +155,18 @@ public final class Simulation {
             let entered = seconds()
             defer { outputTime += seconds() - entered }
             space.density(of: state, into: real)
-            var m = Quadrature.moments(of: UnsafeBufferPointer(real.buffer), on: grid)
+            let view = space.frameView(of: state)
+            var m = view?.moments ?? Quadrature.moments(of: UnsafeBufferPointer(real.buffer), on: grid)
             guard m.mass.isFinite else { throw SimulationError.nonFinite(time: time) }
             minDensity = min(minDensity, m.minimum)
             worstNegative = max(worstNegative, m.negativeMass)
             for (a, f) in m.boundaryFractions.enumerated() where f > settings.boundaryTolerance {
+                if view != nil { throw SimulationError.densityAtFrameEdge(time: time, axis: a, fraction: f) }
                 throw SimulationError.densityAtBoundary(time: time, axis: grid.axes[a].name, fraction: f)
             }
             m.mean = zip(m.mean, stepper.dynamics.stationaryPoint).map { $0 + $1 }
-            let frame = SimulationFrame(time: time, steps: steps, stepSize: lastStep, density: UnsafeBufferPointer(real.buffer), moments: m)
+            let frame = SimulationFrame(time: time, steps: steps, stepSize: lastStep, density: UnsafeBufferPointer(real.buffer), moments: m,
+                                        frameView: view)
             for observer in observers { try observer.observe(frame) }
         }
         try emit()
@@ -178,7 +188,12 @@ public final class Simulation {
                 let remaining = target - time
                 let landing = h >= remaining * (1 - 1e-12)
                 let attemptStep = landing ? remaining : min(h, remaining)
-                let result = stepper.attempt(state, step: attemptStep, tolerance: settings.tolerance)
+                let result: StepAttempt
+                do { result = try stepper.attempt(state, step: attemptStep, tolerance: settings.tolerance) } catch {
+                    // A scheme does not know the run's clock: its errors are dated here.
+                    guard case let .frameDegenerate(_, reason) = error else { throw error }
+                    throw SimulationError.frameDegenerate(time: time, reason: reason)
+                }
                 guard result.error.isFinite || result.accepted, stepper.lastDiagnostics.isFinite else { throw SimulationError.nonFinite(time: time) }
                 if !result.accepted {
                     rejected += 1

@@ -11,6 +11,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
     case badSchedule(String)
     case fixedStepRequired(scheme: String)
     case schemeNotApplicable(scheme: String, reason: String)
+    case densityAtFrameEdge(time: Double, axis: Int, fraction: Double)
+    case frameDegenerate(time: Double, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,10 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
             return "The fixed-step scheme '\(scheme)' needs a step size; set [time] step to a positive number."
         case let .schemeNotApplicable(scheme, reason):
             return "The time scheme '\(scheme)' cannot run this model: \(reason); choose another [time] scheme."
+        case let .densityAtFrameEdge(t, axis, fraction):
+            return String(format: "At t = %.6g the density reaches the edge of the adapted frame's box along frame axis %d (%.2g of its peak): the law is far from the Gaussian the frame follows; widen [grid] frame_box.", t, axis + 1, fraction)
+        case let .frameDegenerate(t, reason):
+            return String(format: "The run stopped at t = %.6g: ", t) + reason + " Stop the run earlier ([time] stop), or add noise or weight decay along that direction."
         }
     }
 }

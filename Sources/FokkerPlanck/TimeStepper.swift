@@ -37,6 +37,13 @@ public protocol DensityRepresentation: AnyObject {
     func density(of state: AlignedBuffer, into real: AlignedBuffer)
     /// ∫p, cheap enough to check after every step.
     func mass(_ state: AlignedBuffer) -> Double
+    /// The state in the frame it is kept in, when that is an adapted frame: moments, mass and errors are
+    /// then computed there (nil: the state lives on `grid` itself).
+    func frameView(of state: AlignedBuffer) -> FrameView?
+}
+
+extension DensityRepresentation {
+    public func frameView(of state: AlignedBuffer) -> FrameView? { nil }
 }
 
 /// A time integrator of the Fokker–Planck equation. Schemes are registered in `TimeSteppers.table`.
@@ -50,8 +57,8 @@ public protocol TimeStepper: AnyObject {
     /// Operator applications so far (explicit evaluations, or propagator applications).
     var evaluations: Int { get }
     /// Tries to advance `state` by `step`. On acceptance the state holds the new solution; on rejection it
-    /// is unchanged. Fixed-step and exact schemes always accept.
-    func attempt(_ state: AlignedBuffer, step: Double, tolerance: Double) -> StepAttempt
+    /// is unchanged. Fixed-step and exact schemes always accept; a scheme throws only when it cannot go on.
+    func attempt(_ state: AlignedBuffer, step: Double, tolerance: Double) throws(SimulationError) -> StepAttempt
     /// A first step for adaptive schemes.
     func initialStep(for state: AlignedBuffer) -> Double
     /// Makes what the steps of a run with this output interval need, before the clock starts (plan once,

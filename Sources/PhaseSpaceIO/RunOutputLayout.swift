@@ -33,13 +33,16 @@ public struct RunOutputLayout: Sendable {
     /// Write `exact_mean` and `exact_covariance` even without an exact density (e.g. exact moments of
     /// state-dependent noise).
     public var hasExactMoments: Bool
+    /// Write `frame_mean` and `frame_factor`, the adapted frame x = frame_mean + frame_factor · y of every frame.
+    public var writesFrame: Bool
     /// Root attributes: title, source, history, configuration, FFTW version ... `Conventions` is always
     /// "CF-1.10" and `hdf5_version` is added by the writer.
     public var rootAttributes: [String: AttributeValue]
 
     public init(axes: [PhaseSpaceAxis], writeFullDensity: Bool = true, writeMarginals: Bool = true,
-                hasExactSolution: Bool = false, hasExactMoments: Bool = false,
+                hasExactSolution: Bool = false, hasExactMoments: Bool = false, writesFrame: Bool = false,
                 rootAttributes: [String: AttributeValue] = [:]) {
+        self.writesFrame = writesFrame
         self.axes = axes
         self.writeFullDensity = writeFullDensity
         self.writeMarginals = writeMarginals
@@ -84,6 +87,8 @@ public enum RunVariable {
     public static let exactDensity = "exact_density"
     public static let exactMean = "exact_mean"
     public static let exactCovariance = "exact_covariance"
+    public static let frameMean = "frame_mean"
+    public static let frameFactor = "frame_factor"
     /// `density_<key>` for a marginal key such as "theta1_v2".
     public static func marginal(_ key: String) -> String { "density_\(key)" }
     /// `exact_density_<key>` for a marginal key such as "theta1_v2".
@@ -128,6 +133,9 @@ public struct RunFrame {
     public var exactMean: [Double]?
     /// Exact covariance, n*n row-major.
     public var exactCovariance: [Double]?
+    /// The adapted frame: its mean (uncentred, length n) and factor L (n*n row-major).
+    public var frameMean: [Double]?
+    public var frameFactor: [Double]?
 
     public init(time: Double, mass: Double, minDensity: Double, negativeMass: Double, stepSize: Double,
                 mean: [Double], covariance: [Double], density: UnsafeBufferPointer<Double>? = nil,

@@ -65,6 +65,10 @@ public final class RunOutputWriter {
             try file.writeRecord(RunVariable.exactMean, index: index, values: frame.exactMean!)
             try file.writeRecord(RunVariable.exactCovariance, index: index, values: frame.exactCovariance!)
         }
+        if layout.writesFrame {
+            try file.writeRecord(RunVariable.frameMean, index: index, values: frame.frameMean!)
+            try file.writeRecord(RunVariable.frameFactor, index: index, values: frame.frameFactor!)
+        }
         recordCount += 1
         try file.flush()
     }
@@ -178,6 +182,11 @@ public final class RunOutputWriter {
             try define(RunVariable.exactCovariance, [time, RunVariable.component, RunVariable.componentB],
                        "exact covariance of the phase-space density", covarianceUnits, comment: unitComment)
         }
+        if layout.writesFrame {
+            try define(RunVariable.frameMean, [time, RunVariable.component], "mean of the adapted frame", meanUnits, comment: unitComment)
+            try define(RunVariable.frameFactor, [time, RunVariable.component, RunVariable.componentB],
+                       "factor L of the adapted frame: x = frame_mean + L y, with the solver's grid in y", meanUnits, comment: unitComment)
+        }
         try file.flush()
     }
 
@@ -247,6 +256,9 @@ public final class RunOutputWriter {
             guard frame.exactMean?.count == n, frame.exactCovariance?.count == n * n else {
                 throw fail("Frame at t = \(frame.time) lacks an exact mean of \(n) and an exact covariance of \(n * n) values; pass them or turn off the exact solution in the layout.")
             }
+        }
+        if layout.writesFrame, frame.frameMean?.count != n || frame.frameFactor?.count != n * n {
+            throw fail("Frame at t = \(frame.time) lacks the adapted frame's mean of \(n) and factor of \(n * n) values; pass them or set writesFrame to false.")
         }
     }
 

@@ -100,6 +100,9 @@ struct ConfigurationDecoder {
         if let x = try r.required("wisdom", r.string) {
             s.wisdom = x == "" ? .defaultLocation : x == "none" ? .disabled : .file(x)
         }
+        if let x = try r.required("frame", r.choice(FrameKind.self)) { s.frame = x }
+        if let x = try r.optional("frame_points", r.integer) { s.framePoints = x }
+        if let x = try r.required("frame_box", r.number) { s.frameBox = x }
         return s
     }
 

@@ -183,6 +183,15 @@ public enum WisdomSetting: Sendable, Equatable {
     case file(String)
 }
 
+/// Which grid the solver keeps the density on.
+public enum FrameKind: String, Sendable, Equatable, CaseIterable {
+    /// The axis-aligned box of `points` and `box`, fixed for the whole run.
+    case fixed
+    /// A grid in the frame y = L(t)⁻¹(x − m(t)) of the law's exact mean and covariance, which follows the
+    /// density; `points` and `box` then describe the axis-aligned grid of the output.
+    case adapted
+}
+
 /// The `[grid]` section: the phase-space grid.
 public struct GridSection: Sendable, Equatable {
     /// Points per axis: one entry for every axis, or 2d entries (θ..., v...).
@@ -191,13 +200,22 @@ public struct GridSection: Sendable, Equatable {
     /// FFTW threads (≥ 1).
     public var threads: Int
     public var wisdom: WisdomSetting
+    public var frame: FrameKind
+    /// Points per axis of the adapted frame's grid (even, ≥ 8); `nil`: chosen from the start.
+    public var framePoints: Int?
+    /// Half-width of the adapted frame's box in frame units (standard deviations of the law, > 0).
+    public var frameBox: Double
 
     /// Every argument defaults to the built-in example's value.
-    public init(points: [Int] = [128], box: BoxSpec = .auto, threads: Int = 1, wisdom: WisdomSetting = .defaultLocation) {
+    public init(points: [Int] = [128], box: BoxSpec = .auto, threads: Int = 1, wisdom: WisdomSetting = .defaultLocation,
+                frame: FrameKind = .fixed, framePoints: Int? = nil, frameBox: Double = 7.5) {
         self.points = points
         self.box = box
         self.threads = threads
         self.wisdom = wisdom
+        self.frame = frame
+        self.framePoints = framePoints
+        self.frameBox = frameBox
     }
 
     /// Points per axis for a phase space of `axes` = 2d axes.

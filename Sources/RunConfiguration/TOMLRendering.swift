@@ -58,6 +58,9 @@ extension RunConfiguration {
         case .disabled: put("wisdom", .string("none"))
         case .file(let path): put("wisdom", .string(path))
         }
+        put("frame", .string(grid.frame.rawValue))
+        if let p = grid.framePoints { put("frame_points", .integer(p)) } else { absent("frame_points", "chosen from the start") }
+        put("frame_box", .float(grid.frameBox))
 
         section("time")
         put("stop", .float(time.stop))

@@ -146,6 +146,8 @@ private struct ConfigurationValidator {
             }
         }
         try require(g.threads >= 1, "grid", "threads", String(g.threads))
+        if let p = g.framePoints { try require(p >= 8 && p % 2 == 0 && p <= 1024, "grid", "frame_points", String(p)) }
+        try require(g.frameBox.isFinite && g.frameBox >= 3 && g.frameBox <= 40, "grid", "frame_box", tomlNumber(g.frameBox))
     }
 
     func checkTime() throws(RunConfigurationError) {

@@ -22,7 +22,10 @@ public struct RunSetup: Sendable {
     public let start: Start
     public let startTime: Double
     public let exact: ExactSolution?
+    /// The axis-aligned grid of the output (and of the density itself in the fixed frame).
     public let grid: PhaseSpaceGrid
+    /// The adapted frame's grid and initial frame, with why it is sized as it is (nil: the fixed frame).
+    public let adaptedFrame: (grid: PhaseSpaceGrid, frame: Frame, reason: String)?
     public let writeFullDensity: Bool
     public let warnings: [String]
     /// Largest density tolerated on the box edge, relative to the peak. Heavy tails (state-dependent
@@ -90,18 +93,39 @@ public struct RunSetup: Sendable {
                 try planner.checkBox(w, names: names, envelopes: envelopes, stationaryPoint: dynamics.stationaryPoint)
                 grid = try PhaseSpaceGrid(points: points, halfWidths: w)
             }
-            try planner.checkInitialResolution(solution.envelopes(times: [0]), grid: grid)
             let resolution = planner.resolution(envelopes, grid: grid)
-            substepNorm = LinearTransport.substepNorm(forResolution: resolution.map(\.ratio).min() ?? .infinity)
-            for r in resolution where r.ratio < planner.pointsPerConditionalDeviation {
-                boundaryTolerance = 1e-3
-                warnings.append(String(format: "At t = %.3g the density is narrower than the grid resolves along %@ (%.2g spacings per conditional standard deviation); expect spectral ringing, or use more [grid] points.", r.time, r.axis, r.ratio))
+            if config.grid.frame == .fixed {
+                try planner.checkInitialResolution(solution.envelopes(times: [0]), grid: grid)
+                substepNorm = LinearTransport.substepNorm(forResolution: resolution.map(\.ratio).min() ?? .infinity)
+                for r in resolution where r.ratio < planner.pointsPerConditionalDeviation {
+                    boundaryTolerance = 1e-3
+                    warnings.append(String(format: "At t = %.3g the density is narrower than the grid resolves along %@ (%.2g spacings per conditional standard deviation); expect spectral ringing, or use more [grid] points.", r.time, r.axis, r.ratio))
+                }
+            } else if let r = resolution.min(by: { $0.ratio < $1.ratio }), r.ratio < planner.pointsPerConditionalDeviation {
+                // The solution lives in the frame; the output grid only draws it.
+                warnings.append(String(format: "At t = %.3g the output grid draws the density with %.2g spacings per conditional standard deviation along %@: the written field is its band-limited picture (moments and errors come from the frame); use more [grid] points for a sharper one.", r.time, r.ratio, r.axis))
             }
             start = .mixture(mixture)
             exact = solution
         }
+        var adapted: (grid: PhaseSpaceGrid, frame: Frame, reason: String)?
+        if config.grid.frame == .adapted {
+            guard case let .mixture(mixture) = start else {
+                throw StudyError("A run continued from a file keeps the file's grid; set [grid] frame = \"fixed\" (the adapted frame starts from [initial] kind \"gaussian\" or \"mixture\").")
+            }
+            guard scheme.name == "exact" else {
+                throw StudyError("The adapted frame runs the exact propagator (constant noise) so far, not \"\(scheme.name)\"; set [time] scheme = \"exact\" (or \"auto\"), or [grid] frame = \"fixed\".")
+            }
+            adapted = try AdaptedFrameGrid.make(initial: mixture, origin: dynamics.stationaryPoint, parameterDimension: d,
+                                                halfWidth: config.grid.frameBox, requested: config.grid.framePoints)
+        }
         // Working set of the chosen scheme, the driver, and the initial and exact density fields.
-        try grid.checkMemory(bytes: scheme.memoryEstimate(grid: grid, dynamics: dynamics))
+        if let adapted {
+            let fields = Double(adapted.grid.pointCount) * 8 * 2 + Double(grid.pointCount) * 8 * 3
+            try adapted.grid.checkMemory(bytes: AdaptedExactPropagator.memoryEstimate(grid: grid, frameGrid: adapted.grid) + fields)
+        } else {
+            try grid.checkMemory(bytes: scheme.memoryEstimate(grid: grid, dynamics: dynamics))
+        }
         let full: Bool
         switch config.output.fullDensity {
         case .on: full = true
@@ -112,7 +136,7 @@ public struct RunSetup: Sendable {
             warnings.append("[output] full_density = false is ignored for one parameter: the 2-D density is the output.")
         }
         return RunSetup(configuration: config, scheme: scheme.name, sde: sde, dynamics: dynamics, start: start, startTime: startTime,
-                        exact: exact, grid: grid, writeFullDensity: full, warnings: warnings,
+                        exact: exact, grid: grid, adaptedFrame: adapted, writeFullDensity: full, warnings: warnings,
                         boundaryTolerance: boundaryTolerance, substepNorm: substepNorm)
     }
 
@@ -133,8 +157,24 @@ public struct RunSetup: Sendable {
     public func makeStepper(effort: PlanningEffort) throws -> any TimeStepper {
         FFTWRuntime.setThreads(configuration.grid.threads)
         return try configuration.withWisdom {
-            try TimeSteppers.make(scheme, dynamics: dynamics, grid: grid, effort: effort, substepNorm: substepNorm)
+            if let adaptedFrame {
+                return try AdaptedExactPropagator(dynamics: dynamics, grid: grid, frameGrid: adaptedFrame.grid, mean: adaptedFrame.frame.mean,
+                                                  covariance: adaptedFrame.frame.covariance, effort: effort)
+            }
+            return try TimeSteppers.make(scheme, dynamics: dynamics, grid: grid, effort: effort, substepNorm: substepNorm)
         }
+    }
+
+    /// The driver of this run, with its stepper and the initial state (sampled exactly in the frame when
+    /// the frame is adapted).
+    public func makeSimulation(effort: PlanningEffort) throws -> Simulation {
+        let stepper = try makeStepper(effort: effort)
+        if let adapted = stepper as? AdaptedExactPropagator, case let .mixture(mixture) = start {
+            let state = adapted.makeState()
+            try adapted.load(mixture, origin: dynamics.stationaryPoint, into: state)
+            return Simulation(stepper: stepper, initialState: state, startTime: startTime)
+        }
+        return Simulation(stepper: stepper, initialDensity: try initialDensity(), startTime: startTime)
     }
 
     /// The driver's settings for this run file's [time] section.

@@ -46,10 +46,10 @@ public struct SolveStudy {
 
     private func write(to file: NetCDFFile, progress: ProgressHandler?) throws -> SolveReport {
         let grid = setup.grid
-        let stepper = try setup.makeStepper(effort: effort)
-        let simulation = Simulation(stepper: stepper, initialDensity: try setup.initialDensity(), startTime: setup.startTime)
+        let simulation = try setup.makeSimulation(effort: effort)
         let comparison = setup.exact.map { ExactComparison($0, grid: grid, origin: setup.dynamics.stationaryPoint) }
-        let frames = SolveFrameWriter(try RunOutputWriter(file: file, layout: SolveProduct.layout(setup)), grid: grid, comparison: comparison)
+        let frames = SolveFrameWriter(try RunOutputWriter(file: file, layout: SolveProduct.layout(setup)), grid: grid,
+                                      origin: setup.dynamics.stationaryPoint, comparison: comparison)
         // The comparison first, so that the writer finds the exact solution of the same frame.
         let observers: [any FrameObserver] = (comparison.map { [$0] } ?? []) + [frames]
         let summary = try simulation.run(setup.simulationSettings, progress: progress.marching, observers: observers)
@@ -68,12 +68,15 @@ final class SolveFrameWriter: FrameObserver {
     let writer: RunOutputWriter
     let grid: PhaseSpaceGrid
     let comparison: ExactComparison?
+    /// The uncentred point of the grid's centre (x*).
+    let origin: [Double]
     private(set) var frames = 0
     private(set) var finalTime: Double?
     private(set) var finalMoments: DensityMoments?
 
-    init(_ writer: RunOutputWriter, grid: PhaseSpaceGrid, comparison: ExactComparison?) {
+    init(_ writer: RunOutputWriter, grid: PhaseSpaceGrid, origin: [Double], comparison: ExactComparison?) {
         self.writer = writer
+        self.origin = origin
         self.grid = grid
         self.comparison = comparison
     }
@@ -86,6 +89,10 @@ final class SolveFrameWriter: FrameObserver {
                            mean: frame.moments.mean, covariance: frame.moments.covariance,
                            density: layout.writeFullDensity ? frame.density : nil)
         if marginals { out.marginals = Quadrature.pairMarginals(of: frame.density, on: grid) }
+        if let view = frame.frameView {
+            out.frameMean = zip(view.frame.mean, origin).map(+)
+            out.frameFactor = view.frame.factor
+        }
         if let record = comparison?.records.last {
             out.exactMean = record.exactMean
             out.exactCovariance = record.exactCovariance
@@ -107,7 +114,8 @@ enum SolveProduct {
     static func layout(_ setup: RunSetup) -> RunOutputLayout {
         RunOutputLayout(axes: AxisNaming.axes(setup.grid, origin: setup.dynamics.stationaryPoint), writeFullDensity: setup.writeFullDensity,
                         writeMarginals: setup.grid.parameterDimension > 1, hasExactSolution: setup.exact?.hasDensity ?? false,
-                        hasExactMoments: setup.exact != nil, rootAttributes: ["time_scheme": .text(setup.scheme)])
+                        hasExactMoments: setup.exact != nil, writesFrame: setup.adaptedFrame != nil,
+                        rootAttributes: ["time_scheme": .text(setup.scheme), "frame": .text(setup.configuration.grid.frame.rawValue)])
     }
 
     static func summaryAttributes(_ report: SolveReport) -> [String: AttributeValue] {

@@ -10,7 +10,16 @@ struct ErrorTests {
             .unknownKey, key: "sgd.learnin_rate",
             "Unknown key 'learnin_rate' in section [sgd] of run.toml; known keys are learning_rate, momentum, batch_size, weight_decay, dataset_size."))
         let json = configurationError { try RunConfiguration.parse(json: #"{"grid": {"point": 3}}"#, source: "run.json") }
-        #expect(json?.description == "Unknown key 'point' in section [grid] of run.json; known keys are points, box, threads, wisdom.")
+        #expect(json?.description == "Unknown key 'point' in section [grid] of run.json; known keys are points, box, threads, wisdom, frame, frame_points, frame_box.")
+    }
+
+    @Test("the adapted frame's keys are checked: a frame kind, an even point count from 8, a box from 3 to 40")
+    func frameKeys() throws {
+        let c = try parseTOML("[grid]\nframe = \"adapted\"\nframe_points = 40\nframe_box = 9\n")
+        #expect(c.grid.frame == .adapted && c.grid.framePoints == 40 && c.grid.frameBox == 9)
+        #expect(tomlError("[grid]\nframe = \"moving\"\n")?.description == "[grid] frame must be one of \"fixed\", \"adapted\", got \"moving\".")
+        #expect(tomlError("[grid]\nframe_points = 31\n")?.key == "grid.frame_points")
+        #expect(tomlError("[grid]\nframe_box = 1\n")?.key == "grid.frame_box")
     }
 
     @Test("an unknown section is named, with the known sections")

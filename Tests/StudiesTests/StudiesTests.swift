@@ -52,6 +52,32 @@ import Testing
         #expect(Set(Self.common + ["configuration", "stationary_point", "parameter_dimension", "time_scheme"]).isSubset(of: root.names))
     }
 
+    @Test("SolveStudy in the adapted frame: P1 from a start ten times narrower than its law, 64² in the frame, writes the frame of every frame; the frame refuses other schemes and file starts with a sentence")
+    func solveInTheAdaptedFrame() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let overrides = [("grid.frame", "\"adapted\""), ("grid.points", "48"), ("time.stop", "4"), ("initial.mean", "[2.0, 0.0]"),
+                         ("initial.covariance", "[0.005, 0.0526]")]
+        let setup = try RunSetup.build(try Self.config("P1.toml", overrides))
+        #expect(setup.adaptedFrame?.grid.shape == [64, 64])
+        #expect(setup.adaptedFrame?.reason.contains("64 points per frame axis") == true)
+        let path = dir.appendingPathComponent("adapted.h5").path
+        let report = try SolveStudy(setup: setup, outputPath: path, overwrite: false, effort: .estimate, invocation: Invocation(commandLine: "test"))
+            .run()
+        // N(0, I) on 64 points of ±7.5 is resolved to round-off: the errors are those of rounding in the maps.
+        #expect(try #require(report.worstL1) <= 1e-10)
+        #expect(try #require(report.worstCovarianceError) <= 1e-10)
+        let reader = try NetCDFReader(path: path)
+        defer { reader.close() }
+        #expect(reader.hasVariable(RunVariable.frameMean) && reader.hasVariable(RunVariable.frameFactor))
+        #expect(try reader.attribute("frame")?.text == "adapted")
+
+        let lawson = try Self.config("P1.toml", overrides + [("time.scheme", "\"lawson-dp54\"")])
+        #expect(throws: StudyError.self) { try RunSetup.build(lawson) }
+        let fromFile = try Self.config("P1.toml", [("grid.frame", "\"adapted\""), ("initial.kind", "\"file\""), ("initial.file", "\"\(path)\""), ("time.stop", "6")])
+        #expect(throws: StudyError.self) { try RunSetup.build(fromFile) }
+    }
+
     @Test("StationaryStudy on P1 and P4 (24⁴): the covariance of the solved density is the Lyapunov P")
     func stationaryMatchesTheLyapunovCovariance() throws {
         let dir = try Self.scratch()

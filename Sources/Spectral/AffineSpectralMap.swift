@@ -156,36 +156,48 @@ public final class AffineSpectralMap: @unchecked Sendable {
         for p in 0..<targetField.count { targetField[p] = scale * final[2 * p] }
     }
 
-    /// Multiplies every target coefficient by e^{−ik·c − ½kᵀWk} and zeroes the Nyquist planes.
+    /// Multiplies every target coefficient by e^{−ik·c − ½kᵀWk} and zeroes the Nyquist planes. The shift's
+    /// phase is a product of one factor per axis (tables), so a point costs one exponential, none when W = 0.
     private func applySpread(_ field: AlignedBuffer, shift c: [Double], spread w: [Double]) {
         let shape = shapes[n], n = self.n
         let ks = target.map(\.wavenumbers)
+        let phases: [[Double]] = (0..<n).map { a in ks[a].flatMap { k in [cos(k * c[a]), -sin(k * c[a])] } }
+        let noSpread = w.allSatisfy { $0 == 0 }
         let inner = shape[n - 1], outer = shape.reduce(1, *) / inner
         let f = SharedPointer(field.pointer)
         Parallel.forEachRange(count: outer, workers: workers) { _, range in
             var k = [Double](repeating: 0, count: n)
             for row in range {
                 var rest = row, nyquist = false
+                var pr = 1.0, pi = 0.0      // the shift's phase over the outer axes
                 for a in stride(from: n - 2, through: 0, by: -1) {
                     let idx = rest % shape[a]
                     rest /= shape[a]
                     k[a] = ks[a][idx]
                     if idx == shape[a] / 2 { nyquist = true }
+                    let tr = phases[a][2 * idx], ti = phases[a][2 * idx + 1]
+                    (pr, pi) = (pr * tr - pi * ti, pr * ti + pi * tr)
                 }
+                // kᵀWk = q₀ + 2 k_last (Wk)_last + W_last,last k_last², with k_last = 0 in q₀ and (Wk).
+                var q0 = 0.0, cross = 0.0
+                if !noSpread {
+                    for a in 0..<(n - 1) {
+                        for b in 0..<(n - 1) { q0 += k[a] * w[a * n + b] * k[b] }
+                        cross += w[(n - 1) * n + a] * k[a]
+                    }
+                }
+                let wLast = w[n * n - 1]
                 for j in 0..<inner {
                     let p = row * inner + j
-                    k[n - 1] = ks[n - 1][j]
                     if nyquist || j == inner / 2 {
                         f.base[2 * p] = 0
                         f.base[2 * p + 1] = 0
                         continue
                     }
-                    var q = 0.0, phase = 0.0
-                    for a in 0..<n {
-                        phase += k[a] * c[a]
-                        for b in 0..<n { q += k[a] * w[a * n + b] * k[b] }
-                    }
-                    let factor = exp(-0.5 * q), cr = factor * cos(phase), ci = -factor * sin(phase)
+                    let kl = ks[n - 1][j]
+                    let factor = noSpread ? 1 : exp(-0.5 * (q0 + kl * (2 * cross + wLast * kl)))
+                    let tr = phases[n - 1][2 * j], ti = phases[n - 1][2 * j + 1]
+                    let cr = factor * (pr * tr - pi * ti), ci = factor * (pr * ti + pi * tr)
                     let re = f.base[2 * p], im = f.base[2 * p + 1]
                     f.base[2 * p] = re * cr - im * ci
                     f.base[2 * p + 1] = re * ci + im * cr
@@ -224,27 +236,38 @@ final class LinePass: @unchecked Sendable {
     let sourceAxis: Axis
     let targetAxis: Axis
     private let length: Int
+    /// Lines transformed together by one batched plan.
+    static let block = 16
     private let forwardPlan: fftw_plan
     private let backwardPlan: fftw_plan
-    private let scratch: [AlignedBuffer]
+    private let kernelPlan: fftw_plan
+    /// Per worker: the chirped lines (zero beyond Nₛ, which stays so: the transform is out of place) and their spectra.
+    private let scratch: [(lines: AlignedBuffer, spectra: AlignedBuffer)]
     private let kernelBuffer: AlignedBuffer
     private let workers: Int
 
     init(sourceAxis: Axis, targetAxis: Axis, workers: Int, effort: PlanningEffort) {
         self.sourceAxis = sourceAxis
         self.targetAxis = targetAxis
-        length = sourceAxis.points + targetAxis.points
+        let length = sourceAxis.points + targetAxis.points
+        self.length = length
         self.workers = workers
-        scratch = (0..<workers).map { _ in AlignedBuffer(complexCount: sourceAxis.points + targetAxis.points) }
+        scratch = (0..<workers).map { _ in (AlignedBuffer(complexCount: Self.block * length), AlignedBuffer(complexCount: Self.block * length)) }
         kernelBuffer = AlignedBuffer(complexCount: length)
         let s = scratch[0]
-        forwardPlan = fftw_plan_dft_1d(Int32(length), s.complexPointer, s.complexPointer, _sgdfp_fftw_forward(), effort.flags)!
-        backwardPlan = fftw_plan_dft_1d(Int32(length), s.complexPointer, s.complexPointer, _sgdfp_fftw_backward(), effort.flags)!
+        var size = [Int32(length)]
+        forwardPlan = fftw_plan_many_dft(1, &size, Int32(Self.block), s.lines.complexPointer, nil, 1, Int32(length),
+                                         s.spectra.complexPointer, nil, 1, Int32(length), _sgdfp_fftw_forward(), effort.flags)!
+        backwardPlan = fftw_plan_many_dft(1, &size, Int32(Self.block), s.spectra.complexPointer, nil, 1, Int32(length),
+                                          s.spectra.complexPointer, nil, 1, Int32(length), _sgdfp_fftw_backward(), effort.flags)!
+        for w in scratch { w.lines.fill(0) }
+        kernelPlan = fftw_plan_dft_1d(Int32(length), kernelBuffer.complexPointer, kernelBuffer.complexPointer, _sgdfp_fftw_forward(), effort.flags)!
     }
 
     deinit {
         fftw_destroy_plan(forwardPlan)
         fftw_destroy_plan(backwardPlan)
+        fftw_destroy_plan(kernelPlan)
     }
 
     /// `output` (shape `outShape`) ← the pass along `axis` with row `row` of `input` (shape `inShape`).
@@ -283,67 +306,101 @@ final class LinePass: @unchecked Sendable {
             kernelBuffer[2 * slot] = c
             kernelBuffer[2 * slot + 1] = s
         }
-        fftw_execute_dft(forwardPlan, kernelBuffer.complexPointer, kernelBuffer.complexPointer)
+        fftw_execute(kernelPlan)
         let kernel = (0..<(2 * len)).map { kernelBuffer[$0] / Double(len) }
 
-        let inputChirp = chirp, outputFactor = post, band = sourceAxis.nyquistWavenumber
+        let band = sourceAxis.nyquistWavenumber
         let inner = inShape[(axis + 1)...].reduce(1, *)
         let outer = inShape[0..<axis].reduce(1, *)
         let lineCount = outer * inner
         let others = (0..<inShape.count).filter { $0 != axis }
         let otherShape = others.map { inShape[$0] }
+        let otherRow = others.map { row[$0] }
+        let otherLattices = others.map { lattices[$0] }
+        // Output slots m mod Nₜ, and whether κₘ lies in the source band, per m′ (the band test needs o).
+        let slots = (0..<nt).map { ($0 - nt / 2 + nt) % nt }
+        let scaled = (0..<nt).map { scale * Double($0 - nt / 2) * k0 }
+        let block = Self.block, blocks = (lineCount + block - 1) / block
         let src = SharedPointer(input.pointer), dst = SharedPointer(output.pointer)
-        Parallel.forEachRange(count: lineCount, workers: workers) { worker, range in
-            let z = self.scratch[worker], zp = z.pointer
-            var index = [Int](repeating: 0, count: others.count)
-            for line in range {
-                // The line's indices along the other axes (row-major over them) give its offset o.
-                var rest = line
-                for k in stride(from: others.count - 1, through: 0, by: -1) {
-                    index[k] = rest % otherShape[k]
-                    rest /= otherShape[k]
+        chirp.withUnsafeBufferPointer { inputChirp in
+        post.withUnsafeBufferPointer { outputFactor in
+        kernel.withUnsafeBufferPointer { kernelSpectrum in
+            let ic = SharedPointer(UnsafeMutablePointer(mutating: inputChirp.baseAddress!))
+            let of = SharedPointer(UnsafeMutablePointer(mutating: outputFactor.baseAddress!))
+            let ks = SharedPointer(UnsafeMutablePointer(mutating: kernelSpectrum.baseAddress!))
+            Parallel.forEachRange(count: blocks, workers: workers) { worker, range in
+                let z = self.scratch[worker].lines, zp = z.pointer, spectra = self.scratch[worker].spectra, sp = spectra.pointer
+                var index = [Int](repeating: 0, count: others.count)
+                let offsets = UnsafeMutablePointer<Double>.allocate(capacity: block)
+                let inBases = UnsafeMutablePointer<Int>.allocate(capacity: block), outBases = UnsafeMutablePointer<Int>.allocate(capacity: block)
+                defer {
+                    offsets.deallocate(); inBases.deallocate(); outBases.deallocate()
                 }
-                var o = 0.0
-                for (k, a) in others.enumerated() where row[a] != 0 { o += row[a] * lattices[a][index[k]] }
-                let o1 = line / inner, r = line % inner
-                let inBase = o1 * ns * inner + r, outBase = o1 * nt * inner + r
-                // a_j = x_j e^{−i o j hₛ} e^{−iπβj²}, zero beyond Nₛ.
-                let stepR = cos(-o * hs), stepI = sin(-o * hs)
-                var rotR = 1.0, rotI = 0.0
-                for j in 0..<ns {
-                    let xr = src.base[2 * (inBase + j * inner)], xi = src.base[2 * (inBase + j * inner) + 1]
-                    let cr = rotR * inputChirp[2 * j] - rotI * inputChirp[2 * j + 1], ci = rotR * inputChirp[2 * j + 1] + rotI * inputChirp[2 * j]
-                    zp[2 * j] = xr * cr - xi * ci
-                    zp[2 * j + 1] = xr * ci + xi * cr
-                    let nr = rotR * stepR - rotI * stepI
-                    rotI = rotR * stepI + rotI * stepR
-                    rotR = nr
-                }
-                for j in (2 * ns)..<(2 * len) { zp[j] = 0 }
-                fftw_execute_dft(self.forwardPlan, z.complexPointer, z.complexPointer)
-                for u in 0..<len {
-                    let re = zp[2 * u], im = zp[2 * u + 1], kr = kernel[2 * u], ki = kernel[2 * u + 1]
-                    zp[2 * u] = re * kr - im * ki
-                    zp[2 * u + 1] = re * ki + im * kr
-                }
-                fftw_execute_dft(self.backwardPlan, z.complexPointer, z.complexPointer)
-                // out_m = C_{m′} · post_{m′} · e^{i o bₛ}, stored at m mod Nₜ.
-                let lr = cos(o * bs), li = sin(o * bs)
-                for mm in 0..<nt {
-                    let slot = (mm - nt / 2 + nt) % nt
-                    let at = 2 * (outBase + slot * inner)
-                    // A wavenumber mapped beyond the source band has no source: the sum there is an alias.
-                    if abs(scale * Double(mm - nt / 2) * k0 + o) >= band {
-                        dst.base[at] = 0
-                        dst.base[at + 1] = 0
-                        continue
+                for b in range {
+                    let first = b * block, count = min(block, lineCount - first)
+                    for l in 0..<count {
+                        // The line's indices along the other axes (row-major over them) give its offset o.
+                        let line = first + l
+                        var rest = line
+                        for k in stride(from: others.count - 1, through: 0, by: -1) {
+                            index[k] = rest % otherShape[k]
+                            rest /= otherShape[k]
+                        }
+                        var o = 0.0
+                        for k in 0..<others.count where otherRow[k] != 0 { o += otherRow[k] * otherLattices[k][index[k]] }
+                        offsets[l] = o
+                        let o1 = line / inner, r = line % inner
+                        inBases[l] = o1 * ns * inner + r
+                        outBases[l] = o1 * nt * inner + r
                     }
-                    let cr = zp[2 * mm], ci = zp[2 * mm + 1]
-                    let pr = outputFactor[2 * mm] * lr - outputFactor[2 * mm + 1] * li, pi = outputFactor[2 * mm] * li + outputFactor[2 * mm + 1] * lr
-                    dst.base[at] = cr * pr - ci * pi
-                    dst.base[at + 1] = cr * pi + ci * pr
+                    for l in 0..<count {
+                        // a_j = x_j e^{−i o j hₛ} e^{−iπβj²}, zero beyond Nₛ.
+                        let to = zp + 2 * l * len, from = src.base + 2 * inBases[l]
+                        let stepR = cos(-offsets[l] * hs), stepI = sin(-offsets[l] * hs)
+                        var rotR = 1.0, rotI = 0.0
+                        for j in 0..<ns {
+                            let xr = from[2 * j * inner], xi = from[2 * j * inner + 1]
+                            let cr = rotR * ic.base[2 * j] - rotI * ic.base[2 * j + 1], ci = rotR * ic.base[2 * j + 1] + rotI * ic.base[2 * j]
+                            to[2 * j] = xr * cr - xi * ci
+                            to[2 * j + 1] = xr * ci + xi * cr
+                            let nr = rotR * stepR - rotI * stepI
+                            rotI = rotR * stepI + rotI * stepR
+                            rotR = nr
+                        }
+                    }
+                    for l in count..<block { for j in 0..<(2 * ns) { zp[2 * l * len + j] = 0 } }
+                    fftw_execute_dft(self.forwardPlan, z.complexPointer, spectra.complexPointer)
+                    for l in 0..<count {
+                        let row = sp + 2 * l * len
+                        for u in 0..<len {
+                            let re = row[2 * u], im = row[2 * u + 1], kr = ks.base[2 * u], ki = ks.base[2 * u + 1]
+                            row[2 * u] = re * kr - im * ki
+                            row[2 * u + 1] = re * ki + im * kr
+                        }
+                    }
+                    fftw_execute_dft(self.backwardPlan, spectra.complexPointer, spectra.complexPointer)
+                    for l in 0..<count {
+                        // out_m = C_{m′} · post_{m′} · e^{i o bₛ}, stored at m mod Nₜ.
+                        let o = offsets[l], row = sp + 2 * l * len, to = dst.base + 2 * outBases[l]
+                        let lr = cos(o * bs), li = sin(o * bs)
+                        for mm in 0..<nt {
+                            let at = 2 * slots[mm] * inner
+                            // A wavenumber mapped beyond the source band has no source: the sum there is an alias.
+                            if abs(scaled[mm] + o) >= band {
+                                to[at] = 0
+                                to[at + 1] = 0
+                                continue
+                            }
+                            let cr = row[2 * mm], ci = row[2 * mm + 1]
+                            let pr = of.base[2 * mm] * lr - of.base[2 * mm + 1] * li, pi = of.base[2 * mm] * li + of.base[2 * mm + 1] * lr
+                            to[at] = cr * pr - ci * pi
+                            to[at + 1] = cr * pi + ci * pr
+                        }
+                    }
                 }
             }
+        }
+        }
         }
     }
 }

@@ -205,7 +205,49 @@ public struct FrameView {
     }
 }
 
+extension FrameView {
+    /// The 2-D marginals of the density on the axis pairs of `output` (an axis-aligned grid centred on the
+    /// same point as the frame's coordinates), keyed and laid out as `Quadrature.pairMarginals`. Each is
+    /// exact however coarse `output` is along the other axes: by the Fourier-slice theorem, from the frame
+    /// representation directly (`AffineSpectralMap(source:marginalOn:keeping:)`).
+    public func pairMarginals(on output: PhaseSpaceGrid) -> [String: [Double]] {
+        let n = frame.dimension, axes = output.axes
+        let map = AffineSpread(linear: frame.factor, shift: frame.mean, spread: [Double](repeating: 0, count: n * n))!
+        var result: [String: [Double]] = [:]
+        for a in 0..<n {
+            for b in (a + 1)..<n {
+                let slice = AffineSpectralMap(source: grid.axes, marginalOn: axes, keeping: [a, b], effort: .estimate)
+                let field = AlignedBuffer(count: axes[a].points * axes[b].points)
+                slice.apply(density, into: field, map)
+                result["\(axes[a].name)_\(axes[b].name)"] = Array(field.buffer)
+            }
+        }
+        return result
+    }
+}
+
 extension GaussianMixture {
+    /// The exact 2-D marginals on the axis pairs of `grid` (centred on `origin`), keyed and laid out as
+    /// `Quadrature.pairMarginals`: each component's marginal is the Gaussian of its (a, b) block.
+    public func pairMarginals(on grid: PhaseSpaceGrid, origin: [Double]) throws -> [String: [Double]] {
+        let n = grid.axes.count
+        var result: [String: [Double]] = [:]
+        for a in 0..<n {
+            for b in (a + 1)..<n {
+                let plane = try PhaseSpaceGrid(parameterAxes: [grid.axes[a]], velocityAxes: [grid.axes[b]])
+                let marginal = GaussianMixture(components: components.map { c in
+                    Component(weight: c.weight, mean: [c.mean[a], c.mean[b]],
+                              covariance: [c.covariance[a * n + a], c.covariance[a * n + b], c.covariance[b * n + a], c.covariance[b * n + b]])
+                })
+                let field = plane.makeField()
+                try marginal.sample(on: plane, origin: [origin[a], origin[b]], into: field.buffer)
+                result["\(grid.axes[a].name)_\(grid.axes[b].name)"] = Array(field.buffer)
+            }
+        }
+        return result
+    }
+
+
     /// The same law in the coordinates y = L⁻¹(x − origin − μ) of `frame` (x uncentred).
     public func inFrame(_ frame: Frame, origin: [Double]) -> GaussianMixture {
         let n = frame.dimension

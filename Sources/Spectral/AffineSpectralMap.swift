@@ -57,7 +57,8 @@ public struct AffineSpread: Sendable {
 /// a density the grid resolves has nothing there. Both densities are in centred coordinates of their grids.
 public final class AffineSpectralMap: @unchecked Sendable {
     public let source: [Axis]
-    public let target: [Axis]
+    /// The target axes; an integrated axis (see `init(source:marginalOn:keeping:)`) has no entry of its own.
+    let target: [TargetAxis]
     private let n: Int
     /// Shape after s passes (axes n−s … n−1 on the target grid), s = 0 … n.
     private let shapes: [[Int]]
@@ -69,7 +70,20 @@ public final class AffineSpectralMap: @unchecked Sendable {
     private let workers: Int
 
     /// Plans every transform (planning overwrites scratch only).
-    public init(source: [Axis], target: [Axis], workers: Int = Parallel.defaultWorkers, effort: PlanningEffort = .measure) {
+    public convenience init(source: [Axis], target: [Axis], workers: Int = Parallel.defaultWorkers, effort: PlanningEffort = .measure) {
+        self.init(source: source, targets: target.map(TargetAxis.init), workers: workers, effort: effort)
+    }
+
+    /// The marginal on the axes `keeping` of `target` (the other axes integrated out), by the Fourier-slice
+    /// theorem: its transform is the density's on the plane k = 0 along the integrated axes, which the
+    /// passes evaluate at that one wavenumber. The result is row-major over the kept axes.
+    public convenience init(source: [Axis], marginalOn target: [Axis], keeping: Set<Int>, workers: Int = Parallel.defaultWorkers,
+                            effort: PlanningEffort = .measure) {
+        self.init(source: source, targets: target.enumerated().map { keeping.contains($0.offset) ? TargetAxis($0.element) : .integrated },
+                  workers: workers, effort: effort)
+    }
+
+    init(source: [Axis], targets target: [TargetAxis], workers: Int, effort: PlanningEffort) {
         FFTWRuntime.prepare()
         precondition(source.count == target.count && !source.isEmpty)
         let n = source.count
@@ -117,10 +131,14 @@ public final class AffineSpectralMap: @unchecked Sendable {
 
     /// Bytes held beside the caller's fields: two complex work arrays of the largest stage.
     public static func memoryEstimate(source: [Axis], target: [Axis]) -> Double {
+        memoryEstimate(source: source, points: target.map(\.points))
+    }
+
+    static func memoryEstimate(source: [Axis], points: [Int]) -> Double {
         var largest = source.map(\.points).reduce(1, *)
         var shape = source.map(\.points)
         for a in stride(from: source.count - 1, through: 0, by: -1) {
-            shape[a] = target[a].points
+            shape[a] = points[a]
             largest = max(largest, shape.reduce(1, *))
         }
         return 2 * 16 * Double(largest)
@@ -174,7 +192,7 @@ public final class AffineSpectralMap: @unchecked Sendable {
                     let idx = rest % shape[a]
                     rest /= shape[a]
                     k[a] = ks[a][idx]
-                    if idx == shape[a] / 2 { nyquist = true }
+                    if idx == shape[a] / 2 && shape[a] > 1 { nyquist = true }
                     let tr = phases[a][2 * idx], ti = phases[a][2 * idx + 1]
                     (pr, pi) = (pr * tr - pi * ti, pr * ti + pi * tr)
                 }
@@ -189,7 +207,7 @@ public final class AffineSpectralMap: @unchecked Sendable {
                 let wLast = w[n * n - 1]
                 for j in 0..<inner {
                     let p = row * inner + j
-                    if nyquist || j == inner / 2 {
+                    if nyquist || (j == inner / 2 && inner > 1) {
                         f.base[2 * p] = 0
                         f.base[2 * p + 1] = 0
                         continue
@@ -234,7 +252,7 @@ public final class AffineSpectralMap: @unchecked Sendable {
 /// discrete transforms. The sum is a chirp-z: e^{−2πiβmj} with β = cᵢhₛ/(Nₜhₜ), as a convolution of length Nₛ + Nₜ.
 final class LinePass: @unchecked Sendable {
     let sourceAxis: Axis
-    let targetAxis: Axis
+    let targetAxis: TargetAxis
     private let length: Int
     /// Lines transformed together by one batched plan.
     static let block = 16
@@ -246,7 +264,7 @@ final class LinePass: @unchecked Sendable {
     private let kernelBuffer: AlignedBuffer
     private let workers: Int
 
-    init(sourceAxis: Axis, targetAxis: Axis, workers: Int, effort: PlanningEffort) {
+    init(sourceAxis: Axis, targetAxis: TargetAxis, workers: Int, effort: PlanningEffort) {
         self.sourceAxis = sourceAxis
         self.targetAxis = targetAxis
         let length = sourceAxis.points + targetAxis.points
@@ -403,6 +421,34 @@ final class LinePass: @unchecked Sendable {
         }
         }
     }
+}
+
+/// A target axis: sampled like an `Axis`, or integrated out (one point, the wavenumber 0 alone, with unit
+/// spacing so that the pass's factor hₛ/hₜ makes its sum the integral).
+struct TargetAxis: Sendable {
+    let points: Int
+    let spacing: Double
+    let halfWidth: Double
+    let wavenumbers: [Double]
+    let fundamentalWavenumber: Double
+
+    init(_ axis: Axis) {
+        points = axis.points
+        spacing = axis.spacing
+        halfWidth = axis.halfWidth
+        wavenumbers = axis.wavenumbers
+        fundamentalWavenumber = axis.fundamentalWavenumber
+    }
+
+    private init(points: Int, spacing: Double, halfWidth: Double, wavenumbers: [Double], fundamentalWavenumber: Double) {
+        self.points = points
+        self.spacing = spacing
+        self.halfWidth = halfWidth
+        self.wavenumbers = wavenumbers
+        self.fundamentalWavenumber = fundamentalWavenumber
+    }
+
+    static let integrated = TargetAxis(points: 1, spacing: 1, halfWidth: 0.5, wavenumbers: [0], fundamentalWavenumber: 0)
 }
 
 /// e^{iπxn} for a real x and integers n, accurate to round-off in the result whatever the size of xn: x is

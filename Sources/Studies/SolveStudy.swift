@@ -88,7 +88,9 @@ final class SolveFrameWriter: FrameObserver {
                            negativeMass: frame.moments.negativeMass, stepSize: frame.stepSize,
                            mean: frame.moments.mean, covariance: frame.moments.covariance,
                            density: layout.writeFullDensity ? frame.density : nil)
-        if marginals { out.marginals = Quadrature.pairMarginals(of: frame.density, on: grid) }
+        // In an adapted frame the marginals come straight from the frame (Fourier slice): exact even where the
+        // output grid is too coarse to hold the whole density.
+        if marginals { out.marginals = frame.frameView?.pairMarginals(on: grid) ?? Quadrature.pairMarginals(of: frame.density, on: grid) }
         if let view = frame.frameView {
             out.frameMean = zip(view.frame.mean, origin).map(+)
             out.frameFactor = view.frame.factor
@@ -99,7 +101,10 @@ final class SolveFrameWriter: FrameObserver {
             if let exact = comparison?.exactField, record.l1Error != nil {
                 let field = UnsafeBufferPointer(exact.buffer)
                 if layout.writeFullDensity { out.exactDensity = field }
-                if marginals { out.exactMarginals = Quadrature.pairMarginals(of: field, on: grid) }
+                if marginals {
+                    out.exactMarginals = try frame.frameView.flatMap { _ in try comparison?.exact.density(at: frame.time)?.pairMarginals(on: grid, origin: origin) }
+                        ?? Quadrature.pairMarginals(of: field, on: grid)
+                }
             }
         }
         try writer.append(out)

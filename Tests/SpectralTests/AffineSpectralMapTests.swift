@@ -91,6 +91,29 @@ import Testing
         #expect(e <= 1e-9 * peak, "max error \(e / peak) of the peak")
     }
 
+    /// A 2-D marginal by the Fourier slice from a 4-D frame: exact on its own plane (48² resolving it) although
+    /// the output grid has only 6 points along the two integrated axes, which could not hold the density at all.
+    @Test func marginalByFourierSlice() throws {
+        let frameGrid = Self.axes([32, 32, 32, 32], [7.5, 7.5, 7.5, 7.5])
+        let p = [0.01646791, -0.00521199, 0, -0.02018707, -0.00521199, 0.01627019, 0.02018707, 0,
+                 0, 0.02018707, 0.5267759, 0.07570152, -0.02018707, 0, 0.07570152, 0.2626978]
+        let frame = try Frame(mean: [0.1, -0.05, 0.2, 0], covariance: p)
+        let spread = try #require(AffineSpread(linear: frame.factor, shift: frame.mean, spread: [Double](repeating: 0, count: 16)))
+        let source = Self.gaussian(on: frameGrid, mean: [0, 0, 0, 0], covariance: Frame.identity(4).covariance)
+        for (a, b) in [(0, 1), (0, 3), (2, 3)] {
+            // 8 deviations around the mean on the kept axes, 6 points on ±1 along the integrated ones.
+            let output = Self.axes((0..<4).map { [a, b].contains($0) ? 48 : 6 },
+                                   (0..<4).map { [a, b].contains($0) ? 8 * p[$0 * 4 + $0].squareRoot() + abs(frame.mean[$0]) : 1 })
+            let map = AffineSpectralMap(source: frameGrid, marginalOn: output, keeping: [a, b], effort: .estimate)
+            let out = AlignedBuffer(count: output[a].points * output[b].points)
+            map.apply(source, into: out, spread)
+            let exact = Self.gaussian(on: [output[a], output[b]], mean: [frame.mean[a], frame.mean[b]],
+                                      covariance: [p[a * 4 + a], p[a * 4 + b], p[b * 4 + a], p[b * 4 + b]])
+            let (e, peak) = Self.maxError(out, exact)
+            #expect(e <= 1e-9 * peak, "marginal \(a)\(b): max error \(e / peak) of the peak")
+        }
+    }
+
     /// Mass (the zero mode) is carried to round-off whatever the map.
     @Test func massIsKept() throws {
         let grid = Self.axes([32, 32], [7.5, 7.5])

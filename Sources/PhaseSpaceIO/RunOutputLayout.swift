@@ -89,6 +89,9 @@ public enum RunVariable {
     public static let exactCovariance = "exact_covariance"
     public static let frameMean = "frame_mean"
     public static let frameFactor = "frame_factor"
+    /// The last frame's state on the adapted frame's grid, over the dimensions `frame_y1` … (`frameCoordinate`).
+    public static let frameDensity = "frame_density"
+    public static func frameCoordinate(_ axis: Int) -> String { "frame_y\(axis + 1)" }
     /// `density_<key>` for a marginal key such as "theta1_v2".
     public static func marginal(_ key: String) -> String { "density_\(key)" }
     /// `exact_density_<key>` for a marginal key such as "theta1_v2".

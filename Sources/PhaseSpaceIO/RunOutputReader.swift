@@ -33,6 +33,19 @@ public struct RunOutputReader {
 }
 
 extension RunOutputReader {
+    /// The adapted-frame state of a run's last frame (`RunOutputWriter.writeFrameState`): the frame grid's
+    /// coordinates, the density on it, and the frame (mean uncentred, factor row-major); nil when the run
+    /// was not solved in an adapted frame.
+    public static func frameState(path: String) throws -> (coordinates: [[Double]], density: [Double], mean: [Double], factor: [Double])? {
+        let reader = try NetCDFReader(path: path)
+        defer { reader.close() }
+        guard reader.hasVariable(RunVariable.frameDensity), reader.hasVariable(RunVariable.frameMean) else { return nil }
+        let names = try reader.dimensions(of: RunVariable.frameDensity)
+        let records = try reader.shape(of: RunVariable.frameMean)[0]
+        return (try names.map { try reader.read($0) }, try reader.read(RunVariable.frameDensity),
+                try reader.readRecord(RunVariable.frameMean, index: records - 1), try reader.readRecord(RunVariable.frameFactor, index: records - 1))
+    }
+
     /// One frame of a run file: the axes, the record nearest to `time` (the last when nil), its full
     /// density, the run's configuration text and the file's variable names. Throws a one-sentence error
     /// for files that are not sgdfp solve outputs or were written without the full density.

@@ -101,6 +101,20 @@ public final class RunOutputWriter {
         }
     }
 
+    /// The state an adapted-frame run continues from: q(y) on the frame grid at the last frame, with the
+    /// frame's own coordinates `frame_y1` … as dimensions (x = frame_mean + frame_factor · y at the last time).
+    public func writeFrameState(coordinates: [[Double]], values: UnsafeBufferPointer<Double>) throws {
+        let names = coordinates.indices.map(RunVariable.frameCoordinate)
+        for (i, name) in names.enumerated() {
+            try file.defineDimension(name, coordinates: coordinates[i], attributes: [
+                "long_name": .text("adapted-frame coordinate y\(i + 1) at the last time"), "units": .text("1"),
+                "comment": .text("x = frame_mean + frame_factor · y at the last record; units of the law's standard deviations"),
+            ])
+        }
+        try writeField(RunVariable.frameDensity, dimensions: names, values: values,
+                       longName: "density of the last frame in adapted-frame coordinates, |det L| p(frame_mean + L y)", units: "1")
+    }
+
     /// The number of frames appended so far.
     public var frameCount: Int { recordCount }
 

@@ -24,8 +24,9 @@ public struct RunSetup: Sendable {
     public let exact: ExactSolution?
     /// The axis-aligned grid of the output (and of the density itself in the fixed frame).
     public let grid: PhaseSpaceGrid
-    /// The adapted frame's grid and initial frame, with why it is sized as it is (nil: the fixed frame).
-    public let adaptedFrame: (grid: PhaseSpaceGrid, frame: Frame, reason: String)?
+    /// The adapted frame's grid and initial frame, with why it is sized as it is and, for a continued run,
+    /// the state it continues from (nil: the fixed frame).
+    public let adaptedFrame: (grid: PhaseSpaceGrid, frame: Frame, reason: String, state: [Double]?)?
     public let writeFullDensity: Bool
     public let warnings: [String]
     /// Largest density tolerated on the box edge, relative to the peak. Heavy tails (state-dependent
@@ -55,6 +56,7 @@ public struct RunSetup: Sendable {
         var substepNorm = LinearTransport.defaultSubstepNorm
 
         var start: Start
+        var continued: (grid: PhaseSpaceGrid, frame: Frame, state: [Double])?
         var startTime = 0.0
         var exact: ExactSolution?
         var grid: PhaseSpaceGrid
@@ -71,6 +73,14 @@ public struct RunSetup: Sendable {
             }
             start = .file(path: path, density: frame.density)
             startTime = frame.time
+            if config.grid.frame == .adapted {
+                guard let state = try RunOutputReader.frameState(path: path) else {
+                    throw StudyError("The file \(path) was not solved in an adapted frame, so it holds no frame state to continue from; continue it with [grid] frame = \"fixed\".")
+                }
+                let axes = try state.coordinates.enumerated().map { i, c in try Axis(name: "y\(i + 1)", points: c.count, halfWidth: -c[0]) }
+                continued = (try PhaseSpaceGrid(parameterAxes: Array(axes[0..<d]), velocityAxes: Array(axes[d...])),
+                             try Frame(mean: zip(state.mean, dynamics.stationaryPoint).map(-), factor: state.factor), state.density)
+            }
             guard config.time.stop > startTime else {
                 throw StudyError(String(format: "[time] stop (%.6g) must be later than the last frame of %@ (t = %.6g); [time] stop is the absolute end time.", config.time.stop, path, startTime))
             }
@@ -108,16 +118,18 @@ public struct RunSetup: Sendable {
             start = .mixture(mixture)
             exact = solution
         }
-        var adapted: (grid: PhaseSpaceGrid, frame: Frame, reason: String)?
+        var adapted: (grid: PhaseSpaceGrid, frame: Frame, reason: String, state: [Double]?)?
         if config.grid.frame == .adapted {
-            guard case let .mixture(mixture) = start else {
-                throw StudyError("A run continued from a file keeps the file's grid; set [grid] frame = \"fixed\" (the adapted frame starts from [initial] kind \"gaussian\" or \"mixture\").")
-            }
             guard scheme.name == "exact" else {
                 throw StudyError("The adapted frame runs the exact propagator (constant noise) so far, not \"\(scheme.name)\"; set [time] scheme = \"exact\" (or \"auto\"), or [grid] frame = \"fixed\".")
             }
-            adapted = try AdaptedFrameGrid.make(initial: mixture, origin: dynamics.stationaryPoint, parameterDimension: d,
-                                                halfWidth: config.grid.frameBox, requested: config.grid.framePoints)
+            if let continued {
+                adapted = (continued.grid, continued.frame, "continued on the frame grid of the file (\(continued.grid.axes[0].points) points per frame axis)", continued.state)
+            } else if case let .mixture(mixture) = start {
+                let made = try AdaptedFrameGrid.make(initial: mixture, origin: dynamics.stationaryPoint, parameterDimension: d,
+                                                     halfWidth: config.grid.frameBox, requested: config.grid.framePoints)
+                adapted = (made.grid, made.frame, made.reason, nil)
+            }
         }
         // Working set of the chosen scheme, the driver, and the initial and exact density fields.
         if let adapted {
@@ -169,9 +181,13 @@ public struct RunSetup: Sendable {
     /// the frame is adapted).
     public func makeSimulation(effort: PlanningEffort) throws -> Simulation {
         let stepper = try makeStepper(effort: effort)
-        if let adapted = stepper as? AdaptedExactPropagator, case let .mixture(mixture) = start {
+        if let adapted = stepper as? AdaptedExactPropagator {
             let state = adapted.makeState()
-            try adapted.load(mixture, origin: dynamics.stationaryPoint, into: state)
+            if let saved = adaptedFrame?.state {
+                for i in 0..<saved.count { state[i] = saved[i] }
+            } else if case let .mixture(mixture) = start {
+                try adapted.load(mixture, origin: dynamics.stationaryPoint, into: state)
+            }
             return Simulation(stepper: stepper, initialState: state, startTime: startTime)
         }
         return Simulation(stepper: stepper, initialDensity: try initialDensity(), startTime: startTime)

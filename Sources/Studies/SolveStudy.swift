@@ -58,6 +58,9 @@ public struct SolveStudy {
                                  finalL1: comparison?.finalL1Error, worstL1: comparison?.worstL1Error,
                                  worstMeanError: comparison?.worstMeanError, worstCovarianceError: comparison?.worstCovarianceError)
         report.finalMoments = frames.finalMoments
+        if let view = simulation.stepper.representation.frameView(of: simulation.state) {
+            try frames.writer.writeFrameState(coordinates: view.grid.axes.map(\.coordinates), values: UnsafeBufferPointer(view.density.buffer))
+        }
         try frames.writer.setSummary(SolveProduct.summaryAttributes(report))
         return report
     }

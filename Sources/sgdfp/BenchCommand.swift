@@ -11,17 +11,14 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time every scheme on the benchmark cases against a raw FFT pair of the same grid (build with -c release).",
         discussion: """
-            One row per (case, grid, scheme), medians over --repeats runs: the simulated interval t, output frames, \
-            steps, solver wall time (stepping only: frame moments and error checks excluded), that time per output \
-            frame in FFT-pair equivalents (one forward+inverse real FFT of the whole grid, timed in the same run), the \
-            largest relative L¹ error against the exact density over the frames (or, with state-dependent noise, the \
-            largest relative error of the second moments against their exact values), the speed-up per unit of \
-            simulated time over lawson-dp54 on the same case, and the case's peak resident memory above the \
-            process's baseline beside the memory check's prediction. lawson-dp54's steps are held by the transport \
-            stability limit, so its cost per unit time is constant: on the 4-D cases it is timed over a short \
-            window (the t column) and compared per unit time; the other schemes are run over that window as well, \
-            for the errors at equal times.
-            Cases: \(BenchCase.all.map(\.name).joined(separator: ", ")).
+            One row per (case, grid, scheme), medians over --repeats runs: the simulated interval t, output frames, steps, solver wall time \
+            (stepping only: frame moments and error checks excluded), that time per output frame in FFT-pair equivalents (one forward+inverse \
+            real FFT of the whole grid, timed in the same run), the largest relative L¹ error against the exact density over the frames (or, with \
+            state-dependent noise, the largest relative error of the second moments against their exact values), the speed-up per unit of \
+            simulated time over lawson-dp54 on the same case, and the case's peak resident memory above the process's baseline beside the memory \
+            check's prediction. lawson-dp54's steps are held by the transport stability limit, so its cost per unit time is constant: on the 4-D \
+            cases it is timed over a short window (the t column) and compared per unit time; the other schemes are run over that window as well, \
+            for the errors at equal times. Cases: \(BenchCase.all.map(\.name).joined(separator: ", ")).
             """)
 
     @Option(help: "Runs per (case, scheme); the median is reported.") var repeats = 3
@@ -35,6 +32,8 @@ struct BenchCommand: ParsableCommand {
     var stationary: String?
     @Flag(help: "Instead of the time schemes, time simulated SGD: steps per second for 1, 10 and 1000 chains on d = 2 and d = 200.")
     var sgd = false
+    @Flag(help: "Instead of the time schemes, run P3 and P4 from x₀ = (2, 1, 0, 0), covariance 0.05²I, to t = 10 with the exact propagator in the adapted frame (32⁴) and the fixed frame (32⁴, 48⁴, box for the whole run), with the points the fixed frame needs.")
+    var frames = false
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1.") }
@@ -55,6 +54,14 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if sgd { return print(Describe.sgdBench(SGDBenchmark(repeats: repeats).run())) }
+        var table = ConsoleTable("case", "frame", "grid", "t", "frames", "wall [s]", "L1 error", "peak [MiB]", "start needs")
+        if frames {
+            return try FrameBenchmark().run { r in
+                table.add(r.caseName, r.frame, r.grid, fmt(r.stop, 3), "\(r.frames)", fmt(r.solverSeconds, 3), fmt(r.error, 2),
+                          r.peakBytes.map { fmt($0 / 1_048_576, 4) } ?? "–", r.neededPoints.map { "\($0)⁴" } ?? "–")
+                printNewRows(table, count: 1)
+            }
+        }
         if let stationary { return try stationaryBench(stationary.split(separator: ",").map(String.init)) }
         if let export {
             try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
@@ -67,8 +74,7 @@ struct BenchCommand: ParsableCommand {
         }
         var bench = SchemeBenchmark()
         (bench.repeats, bench.schemes, bench.tolerance, bench.threads) = (repeats, schemes?.split(separator: ",").map(String.init), tolerance, threads)
-        var table = ConsoleTable("case", "grid", "scheme", "t", "frames", "steps", "wall [s]", "FFT pairs/frame",
-                                 "L1 / moment err", "speed-up", "peak [MiB]", "predicted [MiB]")
+        table = ConsoleTable("case", "grid", "scheme", "t", "frames", "steps", "wall [s]", "FFT pairs/frame", "L1 / moment err", "speed-up", "peak [MiB]", "predicted [MiB]")
         let mib = 1024.0 * 1024
         try bench.run(selectedCases.map { BenchCase.named($0)! }) { rows in
             for r in rows {

@@ -87,9 +87,7 @@ extension Describe {
     }
 
     /// "value ± half-width of the 95 % interval", or nothing.
-    static func interval(_ e: Estimate?, _ digits: Int) -> String {
-        e.map { "\(fmt($0.value, digits)) ± \(fmt(1.96 * $0.standardError, 2))" } ?? ""
-    }
+    static func interval(_ e: Estimate?, _ digits: Int) -> String { e.map { "\(fmt($0.value, digits)) ± \(fmt(1.96 * $0.standardError, 2))" } ?? "" }
 
     static func rates(_ rates: [ModeRates], momentum beta: Double) -> String {
         var t = beta == 0
@@ -97,9 +95,7 @@ extension Describe {
             : ConsoleTable("h + λ", "exact log z", "2nd-order ODE", "rel. error", "1st-order flow", "rel. error", "gradient flow")
         for r in rates {
             func relative(_ x: Double) -> String { r.exact.re == 0 ? "–" : fmt(abs(x - r.exact.re) / abs(r.exact.re), 2) }
-            func complex(_ z: (re: Double, im: Double)) -> String {
-                z.im == 0 ? fmt(z.re, 6) : "\(fmt(z.re, 6))\(z.im < 0 ? "−" : "+")\(fmt(abs(z.im), 6))i"
-            }
+            func complex(_ z: (re: Double, im: Double)) -> String { z.im == 0 ? fmt(z.re, 6) : "\(fmt(z.re, 6))\(z.im < 0 ? "−" : "+")\(fmt(abs(z.im), 6))i" }
             if beta == 0 {
                 t.add(fmt(r.curvature, 6), complex(r.exact), fmt(r.secondOrder.re, 6), relative(r.secondOrder.re), fmt(r.plain, 6), relative(r.plain))
             } else {

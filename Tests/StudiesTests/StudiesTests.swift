@@ -52,7 +52,7 @@ import Testing
         #expect(Set(Self.common + ["configuration", "stationary_point", "parameter_dimension", "time_scheme"]).isSubset(of: root.names))
     }
 
-    @Test("SolveStudy in the adapted frame: P1 from a start ten times narrower than its law, 64² in the frame, writes the frame of every frame; the frame refuses other schemes and file starts with a sentence")
+    @Test("SolveStudy in the adapted frame: P1 from a start ten times narrower than its law, 64² in the frame, writes the frame of every frame and the last frame state, from which a continued run lands where one run lands; other schemes and files without a frame state are refused with a sentence")
     func solveInTheAdaptedFrame() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -74,8 +74,24 @@ import Testing
 
         let lawson = try Self.config("P1.toml", overrides + [("time.scheme", "\"lawson-dp54\"")])
         #expect(throws: StudyError.self) { try RunSetup.build(lawson) }
-        let fromFile = try Self.config("P1.toml", [("grid.frame", "\"adapted\""), ("initial.kind", "\"file\""), ("initial.file", "\"\(path)\""), ("time.stop", "6")])
-        #expect(throws: StudyError.self) { try RunSetup.build(fromFile) }
+
+        // Continued from the file's frame state to t = 6, the run lands where one run to t = 6 lands.
+        let continued = try RunSetup.build(try Self.config("P1.toml", [("grid.frame", "\"adapted\""), ("initial.kind", "\"file\""),
+                                                                         ("initial.file", "\"\(path)\""), ("time.stop", "6")]))
+        let second = try SolveStudy(setup: continued, outputPath: dir.appendingPathComponent("continued.h5").path, overwrite: false, effort: .estimate,
+                                    invocation: Invocation(commandLine: "test")).run()
+        let direct = try SolveStudy(setup: try RunSetup.build(try Self.config("P1.toml", overrides.filter { $0.0 != "time.stop" } + [("time.stop", "6")])),
+                                    outputPath: dir.appendingPathComponent("direct.h5").path, overwrite: false, effort: .estimate,
+                                    invocation: Invocation(commandLine: "test")).run()
+        let a = try #require(second.finalMoments), b = try #require(direct.finalMoments)
+        #expect(second.finalTime == 6 && zip(a.covariance + a.mean, b.covariance + b.mean).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) },
+                "continued \(a.mean) \(a.covariance), direct \(b.mean) \(b.covariance)")
+        // A file solved in the fixed frame has no frame state to continue from in the adapted frame.
+        let fixedPath = dir.appendingPathComponent("fixed.h5").path
+        _ = try SolveStudy(setup: try RunSetup.build(try Self.config("P1.toml", [("grid.points", "64"), ("time.stop", "1")])), outputPath: fixedPath,
+                           overwrite: false, effort: .estimate, invocation: Invocation(commandLine: "test")).run()
+        let fromFixed = try Self.config("P1.toml", [("grid.frame", "\"adapted\""), ("initial.kind", "\"file\""), ("initial.file", "\"\(fixedPath)\""), ("time.stop", "2")])
+        #expect(throws: StudyError.self) { try RunSetup.build(fromFixed) }
     }
 
     @Test("StationaryStudy on P1 and P4 (24⁴): the covariance of the solved density is the Lyapunov P")

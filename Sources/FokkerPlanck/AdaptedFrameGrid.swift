@@ -22,7 +22,10 @@ public enum AdaptedFrameGrid {
             SymmetricSpectrum.smallestDeviation(c.covariance, n)
         }.min() ?? 1
         let base = d == 1 ? 64 : 32
-        let needed = Int((2 * halfWidth * resolvedModes / (Double.pi * narrowest)).rounded(.up))
+        let needed = Int(clamping: 2 * halfWidth * resolvedModes / (Double.pi * narrowest), to: 0...(1 << 20), rounding: .up)
+        if requested == nil && needed > 1024 {
+            throw FrameError.componentTooNarrow(width: narrowest, points: needed)
+        }
         let automatic = max(base, needed + needed % 2)
         let points = requested ?? automatic
         let reason: String

@@ -1,4 +1,5 @@
 import Foundation
+import LangevinModel
 import Spectral
 
 /// Chooses and checks the periodic box from the laws the density will pass through: the box must hold at
@@ -69,7 +70,8 @@ public struct GridPlanner: Sendable {
     /// callers should warn (see `resolution`).
     public func checkInitialResolution(_ initial: [Envelope], grid: PhaseSpaceGrid) throws(GridPlanningError) {
         for (i, r) in resolution(initial, grid: grid).enumerated() where r.ratio < minimumInitialResolution {
-            let needed = Int((Double(grid.axes[i].points) * pointsPerConditionalDeviation / r.ratio).rounded(.up))
+            // A box astronomically wider than the start (a huge mean or noise scale) asks for more points than exist.
+            let needed = Int(clamping: Double(grid.axes[i].points) * pointsPerConditionalDeviation / r.ratio, to: 0...Int.max - 1, rounding: .up)
             throw .initialUnresolved(axis: r.axis, ratio: r.ratio, pointsNeeded: needed + needed % 2)
         }
     }
@@ -100,6 +102,8 @@ public enum GridPlanningError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .boxTooSmall(axis, w, need, s):
             return String(format: "The box half-width %.4g along %@ is too small: the density reaches ±%.4g (%.0f standard deviations); enlarge [grid] box or use box = \"auto\".", w, axis, need, s)
+        case let .initialUnresolved(axis, ratio, points) where points > 1 << 20:
+            return String(format: "The initial density is too narrow for the grid along %@ (%.2g grid spacings per conditional standard deviation): the box spans the start and the stationary law, which differ by more than a million of the start's widths; check [initial] mean and covariance, [noise] and [grid] box, or use [grid] frame = \"adapted\".", axis, ratio)
         case let .initialUnresolved(axis, ratio, points):
             return String(format: "The initial density is too narrow for the grid along %@ (%.2g grid spacings per conditional standard deviation); use at least %d points along %@ in [grid] points, or a wider [initial] covariance.", axis, ratio, points, axis)
         }

@@ -45,7 +45,7 @@ public final class LinearTransport {
     }
 
     func plan(for step: Double) -> Plan {
-        var m = max(1, Int((normalizedDriftNorm * step / maxSubstepNorm).rounded(.up)))
+        var m = Int(clamping: normalizedDriftNorm * step / maxSubstepNorm, to: 1...(1 << 24), rounding: .up)
         var rows: [[Double]]
         while true {
             let b = ((step / Double(m)) * drift).exponential()

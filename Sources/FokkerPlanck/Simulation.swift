@@ -1,4 +1,5 @@
 import Foundation
+import LangevinModel
 import Spectral
 
 /// Run settings of the driver: when to stop, when to write, how accurately, and what to watch.
@@ -135,6 +136,11 @@ public final class Simulation {
             throw SimulationError.badSchedule("the output interval must be positive")
         }
         if stepper.control == .fixed && (settings.fixedStep ?? 0) <= 0 { throw SimulationError.fixedStepRequired(scheme: stepper.name) }
+        // Frames are held in memory as a list of times: refuse a schedule of more than a million before making it.
+        let frameCount = (settings.stopTime - time) / settings.outputEvery
+        guard frameCount <= 1e6 else {
+            throw SimulationError.badSchedule(String(format: "[time] output_every = %.3g would write %.3g frames; use at most a million (a larger output_every)", settings.outputEvery, frameCount))
+        }
         stepper.prepare(outputInterval: min(settings.outputEvery, settings.stopTime - time))
         let clock = ContinuousClock()
         let started = clock.now
@@ -179,8 +185,11 @@ public final class Simulation {
                 h = target - time
             case .fixed:
                 let interval = target - time
-                let count = max(1, Int((interval / settings.fixedStep!).rounded(.up) - 1e-9))
-                h = interval / Double(count)
+                guard let count = Int(checking: interval / settings.fixedStep! - 1e-9, rounding: .up), count <= settings.maxSteps - steps else {
+                    throw SimulationError.badSchedule(String(format: "[time] step = %.3g would take %.3g steps to t = %.6g, beyond the limit of %d steps; use a larger [time] step",
+                                                             settings.fixedStep!, interval / settings.fixedStep!, target, settings.maxSteps))
+                }
+                h = interval / Double(max(1, count))
             case .adaptive:
                 break
             }

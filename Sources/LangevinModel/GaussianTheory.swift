@@ -117,7 +117,8 @@ public enum GaussianTheory {
         let n = a.rows
         guard t > 0 else { return .zeros(n, n) }
         let norm = a.oneNorm * t
-        let k = norm > 0.5 ? Int(log2(norm / 0.5).rounded(.up)) : 0
+        guard norm.isFinite else { return Matrix(rows: n, cols: n, elements: [Double](repeating: .nan, count: n * n)) }
+        let k = norm > 0.5 ? Int(clamping: log2(norm / 0.5), to: 0...2000, rounding: .up) : 0
         let tau = t / Double(sign: .plus, exponent: k, significand: 1)
         let big = Matrix.block([[-tau * a, tau * twoD], [.zeros(n, n), tau * a.transposed]]).exponential()
         var e = big.block(rows: 0..<n, cols: 0..<n)

@@ -21,7 +21,9 @@ extension Matrix {
             return Self.padeLowDegree(self, degree: m)
         }
         let theta13 = 5.371920351148152
-        let s = max(0, Int((log2(norm / theta13)).rounded(.up)))
+        // An infinite or NaN norm has no scaling that helps: the result is NaN, which every caller checks.
+        guard norm.isFinite else { return Matrix(rows: n, cols: n, elements: [Double](repeating: .nan, count: n * n)) }
+        let s = Int(clamping: log2(norm / theta13), to: 0...2000, rounding: .up)
         var e = Self.pade13(s == 0 ? self : self / Double(sign: .plus, exponent: s, significand: 1))
         for _ in 0..<s { e = e * e }
         return e

@@ -218,7 +218,8 @@ public final class SGDSimulation {
                         if grid != nil {
                             var index = 0, inside = true
                             for a in 0..<n {
-                                let cell = Int(((x[a] - lower[a]) / spacing[a]).rounded())
+                                // A diverged or far chain counts as outside (and a NaN one too), never as a trap.
+                                let cell = Int(clamping: (x[a] - lower[a]) / spacing[a], to: -1...shape[a])
                                 if cell < 0 || cell >= shape[a] { inside = false; break }
                                 index += cell * strides[a]
                             }

@@ -140,10 +140,14 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
     case notFinite
     /// The conditional deviation along `axis` is `ratio` times the largest one (0: not positive at all).
     case degenerate(axis: Int, ratio: Double)
+    /// A mixture component is `width` wide in the frame of the whole law, which would take `points` per axis.
+    case componentTooNarrow(width: Double, points: Int)
 
     public var description: String {
         switch self {
         case .notFinite: return "The frame's mean or covariance is not finite."
+        case let .componentTooNarrow(width, points):
+            return String(format: "A component of the initial mixture is %.2g wide in the frame of the whole law, which would take %d points per frame axis (more than 1024); start from wider components or set [grid] frame_points.", width, points)
         case let .degenerate(axis, ratio):
             return ratio == 0
                 ? "The law has no spread left along phase-space axis \(axis + 1) given the earlier axes (a degenerate covariance), so no frame can follow it."

@@ -52,17 +52,28 @@ public struct DiffusionStudy {
             throw StudyError(String(format: "Discrete SGD diverges along h = %.4g because η(h+λ) ≥ 2(1+β); lower --learning-rate below %.4g.",
                                     h, 2 * (1 + hp.momentum) / (h + hp.weightDecay)))
         }
+        // Every whole step and checkpoint is held in memory: refuse tables and fits that could not be.
+        guard options.to <= 1e15 else {
+            throw StudyError(String(format: "--to %.3g is beyond the steps the discrete chain can count exactly; use at most 1e15.", options.to))
+        }
+        guard options.to / Double(options.checkpoint) <= 1e6 else {
+            throw StudyError(String(format: "--to %.3g with --checkpoint %d makes %.3g checkpoints for the exponent fit; raise --checkpoint to at least %.0f.",
+                                    options.to, options.checkpoint, options.to / Double(options.checkpoint), (options.to / 1e6).rounded(.up)))
+        }
+        guard options.curvatures.count <= 10_000_000 else {
+            throw StudyError("A spectrum of \(options.curvatures.count) modes is more than the 10⁷ the sums are held to; use fewer --modes.")
+        }
         self.options = options
     }
 
     public func run() -> Result {
         let o = options, hp = o.hyperparameters
         let model = DiffusionSpectrum(hyperparameters: hp, curvatures: o.curvatures, noiseScale: o.noiseScale)
-        let count = Int((log10(o.to / o.from) * Double(o.perDecade)).rounded()) + 1
+        let count = Int(clamping: log10(o.to / o.from) * Double(o.perDecade), to: 0...100_000) + 1
         // The continuous curve and its slopes at exact fractions of a decade (as physics.md §9.8 tabulates
         // them); the discrete chain and SGD at the nearest whole step.
         let steps = (0..<count).map { o.from * pow(10, Double($0) / Double(o.perDecade)) }
-        let wholeSteps = steps.map { Int($0.rounded()) }
+        let wholeSteps = steps.map { Int(clamping: $0, to: 0...Int(1e15)) }
         let continuous = steps.map { model.continuousDisplacement(steps: $0) }
         let discrete = wholeSteps.map { model.discreteDisplacement(steps: $0) }
         let slopes = DiffusionSpectrum.localSlopes(steps: steps, values: continuous)
@@ -70,7 +81,7 @@ public struct DiffusionStudy {
         let fitContinuous = checkpoints.count >= 3
             ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: checkpoints.map { model.continuousDisplacement(steps: $0) }) : Double.nan
         let fitDiscrete = checkpoints.count >= 3
-            ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: model.discreteDisplacements(steps: checkpoints.map { Int($0) })) : Double.nan
+            ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: model.discreteDisplacements(steps: checkpoints.map { Int(clamping: $0, to: 0...Int(1e15), rounding: .down) })) : Double.nan
 
         var simulated: [Estimate?] = steps.map { _ in nil }
         var throughput: Double?

@@ -49,6 +49,14 @@ public struct FluctuationStudy {
         self.chains = chains
     }
 
+    /// Steps of simulated SGD that reach time t = η·k, refused beyond 10⁹ (hours of simulation per chain).
+    static func simulatedSteps(_ t: Double, learningRate: Double) throws -> Int {
+        guard let k = Int(checking: t / learningRate), k <= 1_000_000_000 else {
+            throw StudyError(String(format: "Simulated chains would need %.3g steps to reach t = %.3g at learning rate %.3g, more than 10⁹; raise the learning rate or run without --chains.", t / learningRate, t, learningRate))
+        }
+        return k
+    }
+
     public func effectiveTemperature() throws -> EffectiveTemperature {
         let hp = sde.hyperparameters
         let theory = try Self.lags.map { try FluctuationTheory.effectiveTemperature(sde, lag: $0) }
@@ -56,7 +64,7 @@ public struct FluctuationStudy {
         if let chains {
             // C(τ) from simulated SGD in its stationary law; χ(τ) of the discrete recursion, which is linear
             // and noise-free: a constant force f on θ moves the mean by χ f.
-            let lagSteps = Self.lags.map { Int(($0 / hp.learningRate).rounded()) }
+            let lagSteps = try Self.lags.map { try Self.simulatedSteps($0, learningRate: hp.learningRate) }
             let simulation = SGDSimulation(oracle: ModelNoiseGradient(sde), hyperparameters: hp,
                                            initial: Gaussian(mean: sde.stationaryPoint, covariance: try DiscreteSGDTheory.stationaryCovariance(sde)))
             let trajectories = simulation.run(SGDSettings(chains: chains, steps: lagSteps.last!, recordSteps: lagSteps, seed: seed,
@@ -88,7 +96,7 @@ public struct FluctuationStudy {
         var sgd: [Estimate?] = Self.times.map { _ in nil }
         if let chains {
             // Chains from one point with independent noise are replicas: E‖θᵃ − θᵇ‖² = 2 tr Cov_θθ.
-            let steps = Self.times.map { Int(($0 / hp.learningRate).rounded()) }
+            let steps = try Self.times.map { try Self.simulatedSteps($0, learningRate: hp.learningRate) }
             let start = configuration.initial.components[0].mean
             let result = SGDSimulation(oracle: ModelNoiseGradient(sde), hyperparameters: hp, initial: .pointMass(at: start))
                 .run(SGDSettings(chains: chains, steps: steps.last!, recordSteps: steps, seed: seed))

@@ -34,8 +34,8 @@ public struct ModifiedFlowStudy {
         guard !flat.isEmpty else { return nil }
         let theta0 = Array(configuration.initial.components[0].mean.prefix(sde.parameterDimension))
         let lawRate = sde.modes.filter { $0.curvature == 0 }.map(\.relaxationRates.slow).min()!
-        let defaultSteps = lawRate > 0 ? Int((5 / (lawRate * sde.hyperparameters.learningRate)).rounded(.up)) : 1000
-        let total = steps ?? min(100_000, max(100, defaultSteps))
+        let defaultSteps = lawRate > 0 ? Int(clamping: 5 / (lawRate * sde.hyperparameters.learningRate), to: 100...100_000, rounding: .up) : 1000
+        let total = steps ?? defaultSteps
         return TranslationLaw(sde: sde, directions: flat, start: theta0, steps: total, rows: rows, chains: chains, seed: seed)
     }
 

@@ -108,7 +108,7 @@ public struct SimulationStudy {
             initial = Gaussian(mean: mean, covariance: Matrix(rows: n, cols: n, elements: covariance).symmetrized)
         }
         let slowest = sde.modes.map(\.relaxationRates.slow).filter { $0 > 0 }.min() ?? 1
-        burnIn = options.burnIn ?? (options.start == .stationary ? 0 : min(options.steps / 2, Int((10 / (slowest * hp.learningRate)).rounded(.up))))
+        burnIn = options.burnIn ?? (options.start == .stationary ? 0 : Int(clamping: 10 / (slowest * hp.learningRate), to: 0...(options.steps / 2), rounding: .up))
         guard burnIn < options.steps else { throw StudyError("--burn-in (\(burnIn)) must be below --steps (\(options.steps)); run more steps.") }
         self.sde = sde
         self.source = source
@@ -121,6 +121,10 @@ public struct SimulationStudy {
                                    seed: o.seed, trajectories: min(o.trajectories, o.chains))
         let result = SGDSimulation(oracle: oracle, hyperparameters: sde.hyperparameters, initial: initial).run(settings, histogram: grid, histogramOrigin: origin)
         let comparison = try MomentComparison(sde: sde, result: result)
+        // Chains that left double precision give NaN moments: an error, never a table of NaN with exit 0.
+        if let bad = comparison.rows.first(where: { !$0.simulated.value.isFinite || !$0.simulated.standardError.isFinite }) {
+            throw StudyError("The simulated chains left the range of double precision (\(bad.label) is not finite); start them nearer the minimum ([initial] mean and covariance) or lower the learning rate.")
+        }
         var tv: Double?
         if let reference, let grid, let histogram = result.histogram {
             tv = histogram.withUnsafeBufferPointer { h in

@@ -57,8 +57,7 @@ struct BenchCommand: ParsableCommand {
         var table = ConsoleTable("case", "frame", "grid", "t", "frames", "wall [s]", "L1 error", "peak [MiB]", "start needs")
         if frames {
             return try FrameBenchmark().run { r in
-                table.add(r.caseName, r.frame, r.grid, fmt(r.stop, 3), "\(r.frames)", fmt(r.solverSeconds, 3), fmt(r.error, 2),
-                          r.peakBytes.map { fmt($0 / 1_048_576, 4) } ?? "–", r.neededPoints.map { "\($0)⁴" } ?? "–")
+                table.add(r.caseName, r.frame, r.grid, fmt(r.stop, 3), "\(r.frames)", fmt(r.solverSeconds, 3), fmt(r.error, 2), r.peakBytes.map { fmt($0 / 1_048_576, 4) } ?? "–", r.neededPoints.map { "\($0)⁴" } ?? "–")
                 printNewRows(table, count: 1)
             }
         }

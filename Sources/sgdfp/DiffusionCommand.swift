@@ -48,8 +48,8 @@ struct DiffusionCommand: ParsableCommand {
         guard learningRate > 0, momentum >= 0, momentum < 1, batchSize >= 1, weightDecay >= 0, noiseScale >= 0 else {
             throw ValidationError("Need learning rate > 0, 0 ≤ momentum < 1, batch size ≥ 1, weight decay ≥ 0 and noise scale ≥ 0.")
         }
-        guard modes >= 1, from >= 1, to > from, perDecade >= 1, checkpoint >= 1, simulateTo >= 1 else {
-            throw ValidationError("Need --modes ≥ 1, 1 ≤ --from < --to, --per-decade ≥ 1, --checkpoint ≥ 1 and --simulate-to ≥ 1.")
+        guard (1...10_000_000).contains(modes), from >= 1, to > from, perDecade >= 1, checkpoint >= 1, simulateTo >= 1 else {
+            throw ValidationError("Need 1 ≤ --modes ≤ 10⁷, 1 ≤ --from < --to, --per-decade ≥ 1, --checkpoint ≥ 1 and --simulate-to ≥ 1.")
         }
         if (fdt || replicas) && runFile == nil { throw ValidationError("--fdt and --replicas need a run file for the model.") }
     }

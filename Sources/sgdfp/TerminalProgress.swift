@@ -42,6 +42,7 @@ final class TerminalProgress {
     }
 
     static func duration(_ s: Double) -> String {
+        if !(s < 1e7) { return "more than 100 days" }
         if s < 60 { return String(format: "%.1f s", s) }
         if s < 3600 { return String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60) }
         return String(format: "%d h %02d min", Int(s) / 3600, (Int(s) % 3600) / 60)

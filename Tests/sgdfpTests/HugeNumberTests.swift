@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// Every count the tool derives from a number (grid points from a box or a mean, steps from a step size or a
+/// learning rate, frames from an output interval, table rows from --to) is checked before it becomes an
+/// integer or an allocation: a number too large for the machine gives one `sgdfp: error:` line and exit
+/// status 1, never a signal, and no file.
+@Suite struct HugeNumberTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let arguments: [String]
+        let expected: String
+        var description: String { name }
+    }
+
+    static let solve = ["solve", "--points", "32", "--stop", "0.2", "--output-every", "0.1", "--planning", "estimate", "-o", "out.h5"]
+
+    static let cases: [Case] = [
+        Case(name: "a mean of 1e300", arguments: solve + ["--set", "initial.mean=[1e300, 0.0]"], expected: "million"),
+        Case(name: "a noise scale of 1e100", arguments: solve + ["--set", "noise.scale=1e100"], expected: "million"),
+        Case(name: "a box of 1e20", arguments: solve + ["--set", "grid.box=[1e20, 1e20]"], expected: "million"),
+        Case(name: "a mixture mean of −2⁶³", arguments: solve + ["--set", "initial.kind=\"mixture\"", "--set", "initial.means=[[-9223372036854775808, 0.0]]"],
+             expected: "million"),
+        Case(name: "a fixed step of 1e-300", arguments: solve + ["--scheme", "lawson-rk4", "--step", "1e-300"], expected: "[time] step"),
+        Case(name: "an output interval of 1e-300", arguments: solve + ["--output-every", "1e-300"], expected: "output_every"),
+        Case(name: "simulate from a mean of 1e300", arguments: ["simulate", "--steps", "10", "--chains", "2", "--set", "initial.mean=[1e300, 0.0]", "-o", "s.h5"],
+             expected: "sgdfp: error:"),
+        Case(name: "diffusion to 1e20 steps", arguments: ["diffusion", "--to", "1e20", "-q"], expected: "1e15"),
+        Case(name: "diffusion to 1e12 steps", arguments: ["diffusion", "--to", "1e12", "-q"], expected: "--checkpoint"),
+        Case(name: "diffusion over 10¹⁰ modes", arguments: ["diffusion", "--modes", "10000000000", "-q"], expected: "--modes"),
+    ]
+
+    @Test(arguments: cases)
+    func refusesWithOneLineAndNoSignal(_ c: Case) throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGDFPBinary.run(c.arguments, in: dir)
+        #expect(r.status == 1, "\(c.name): status \(r.status), stderr \(r.stderr)")
+        let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
+        #expect(lines.count == 1 && r.stderr.contains(c.expected), "\(c.name): \(r.stderr)")
+        #expect(try SGDFPBinary.files(in: dir).filter { $0.hasSuffix(".h5") || $0.contains("partial") }.isEmpty, "left files behind")
+    }
+}

@@ -32,7 +32,7 @@ public enum AdaptedFrameGrid {
         if let requested {
             reason = "\(requested) points per frame axis as requested (\(automatic) would resolve the start to about 1e-10)"
         } else if automatic > base {
-            reason = String(format: "%d points per frame axis: the narrowest initial component is %.2g wide in the frame of the whole law", automatic, narrowest)
+            reason = String(format: "%ld points per frame axis: the narrowest initial component is %.2g wide in the frame of the whole law", automatic, narrowest)
         } else {
             reason = "\(points) points per frame axis resolve a Gaussian to about 1e-10"
         }

@@ -105,7 +105,7 @@ public enum GridPlanningError: Error, CustomStringConvertible, Equatable {
         case let .initialUnresolved(axis, ratio, points) where points > 1 << 20:
             return String(format: "The initial density is too narrow for the grid along %@ (%.2g grid spacings per conditional standard deviation): the box spans the start and the stationary law, which differ by more than a million of the start's widths; check [initial] mean and covariance, [noise] and [grid] box, or use [grid] frame = \"adapted\".", axis, ratio)
         case let .initialUnresolved(axis, ratio, points):
-            return String(format: "The initial density is too narrow for the grid along %@ (%.2g grid spacings per conditional standard deviation); use at least %d points along %@ in [grid] points, or a wider [initial] covariance.", axis, ratio, points, axis)
+            return String(format: "The initial density is too narrow for the grid along %@ (%.2g grid spacings per conditional standard deviation); use at least %ld points along %@ in [grid] points, or a wider [initial] covariance.", axis, ratio, points, axis)
         }
     }
 }

@@ -186,7 +186,7 @@ public final class Simulation {
             case .fixed:
                 let interval = target - time
                 guard let count = Int(checking: interval / settings.fixedStep! - 1e-9, rounding: .up), count <= settings.maxSteps - steps else {
-                    throw SimulationError.badSchedule(String(format: "[time] step = %.3g would take %.3g steps to t = %.6g, beyond the limit of %d steps; use a larger [time] step",
+                    throw SimulationError.badSchedule(String(format: "[time] step = %.3g would take %.3g steps to t = %.6g, beyond the limit of %ld steps; use a larger [time] step",
                                                              settings.fixedStep!, interval / settings.fixedStep!, target, settings.maxSteps))
                 }
                 h = interval / Double(max(1, count))

@@ -27,7 +27,7 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
         case let .stepTooSmall(t, h):
             return String(format: "The adaptive step fell to %.3g at t = %.6g; loosen [time] tolerance or check that the density is resolved by the grid.", h, t)
         case let .tooManySteps(t, n):
-            return String(format: "The run stopped after %d steps at t = %.6g; raise the step limit, loosen [time] tolerance, or use fewer grid points.", n, t)
+            return String(format: "The run stopped after %ld steps at t = %.6g; raise the step limit, loosen [time] tolerance, or use fewer grid points.", n, t)
         case let .badSchedule(what):
             return "The time schedule is invalid: \(what)."
         case let .fixedStepRequired(scheme):
@@ -35,7 +35,7 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
         case let .schemeNotApplicable(scheme, reason):
             return "The time scheme '\(scheme)' cannot run this model: \(reason); choose another [time] scheme."
         case let .densityAtFrameEdge(t, axis, fraction):
-            return String(format: "At t = %.6g the density reaches the edge of the adapted frame's box along frame axis %d (%.2g of its peak): the law is far from the Gaussian the frame follows; widen [grid] frame_box.", t, axis + 1, fraction)
+            return String(format: "At t = %.6g the density reaches the edge of the adapted frame's box along frame axis %ld (%.2g of its peak): the law is far from the Gaussian the frame follows; widen [grid] frame_box.", t, axis + 1, fraction)
         case let .frameDegenerate(t, reason):
             return String(format: "The run stopped at t = %.6g: ", t) + reason + " Stop the run earlier ([time] stop), or add noise or weight decay along that direction."
         }

@@ -57,7 +57,7 @@ public enum GridError: Error, CustomStringConvertible, Equatable {
             return "The box half-width along \(axis) must be positive and finite (got \(value)); fix [grid] box or use box = \"auto\"."
         case let .tooLarge(points, need, have):
             return String(
-                format: "A grid of %d points needs about %.1f GiB but only %.1f GiB of memory is available; reduce [grid] points.",
+                format: "A grid of %ld points needs about %.1f GiB but only %.1f GiB of memory is available; reduce [grid] points.",
                 points, need / 1_073_741_824, have / 1_073_741_824)
         case let .wrongAxisCount(expected, got):
             return "The grid needs \(expected) axes but \(got) were given; give one value per phase-space axis in [grid] points and box."

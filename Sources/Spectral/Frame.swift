@@ -147,11 +147,11 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .notFinite: return "The frame's mean or covariance is not finite."
         case let .componentTooNarrow(width, points):
-            return String(format: "A component of the initial mixture is %.2g wide in the frame of the whole law, which would take %d points per frame axis (more than 1024); start from wider components or set [grid] frame_points.", width, points)
+            return String(format: "A component of the initial mixture is %.2g wide in the frame of the whole law, which would take %ld points per frame axis (more than 1024); start from wider components or set [grid] frame_points.", width, points)
         case let .degenerate(axis, ratio):
             return ratio == 0
                 ? "The law has no spread left along phase-space axis \(axis + 1) given the earlier axes (a degenerate covariance), so no frame can follow it."
-                : String(format: "The law has collapsed along phase-space axis %d: its conditional deviation is %.1e of the widest, beyond what a frame can follow in double precision.", axis + 1, ratio)
+                : String(format: "The law has collapsed along phase-space axis %ld: its conditional deviation is %.1e of the widest, beyond what a frame can follow in double precision.", axis + 1, ratio)
         }
     }
 }

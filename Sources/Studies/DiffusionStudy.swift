@@ -57,7 +57,7 @@ public struct DiffusionStudy {
             throw StudyError(String(format: "--to %.3g is beyond the steps the discrete chain can count exactly; use at most 1e15.", options.to))
         }
         guard options.to / Double(options.checkpoint) <= 1e6 else {
-            throw StudyError(String(format: "--to %.3g with --checkpoint %d makes %.3g checkpoints for the exponent fit; raise --checkpoint to at least %.0f.",
+            throw StudyError(String(format: "--to %.3g with --checkpoint %ld makes %.3g checkpoints for the exponent fit; raise --checkpoint to at least %.0f.",
                                     options.to, options.checkpoint, options.to / Double(options.checkpoint), (options.to / 1e6).rounded(.up)))
         }
         guard options.curvatures.count <= 10_000_000 else {

@@ -105,6 +105,10 @@ public struct SimulationStudy {
             })
             let (mean, covariance) = mixture.moments
             let n = sde.phaseDimension
+            // With --data the data set sets d; the run file's [initial] law must have the same dimension.
+            guard mean.count == n else {
+                throw StudyError("The [initial] law has \(mean.count) phase-space components but the model has \(n) (d = \(sde.parameterDimension)\(options.data == nil ? "" : ", from the features of the data")); give an [initial] mean and covariance of \(n) components, or use --start stationary.")
+            }
             initial = Gaussian(mean: mean, covariance: Matrix(rows: n, cols: n, elements: covariance).symmetrized)
         }
         let slowest = sde.modes.map(\.relaxationRates.slow).filter { $0 > 0 }.min() ?? 1

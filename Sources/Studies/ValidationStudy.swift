@@ -159,7 +159,7 @@ public struct ValidationStudy {
         } catch let SimulationError.densityAtBoundary(time, axis, fraction) where recorder.times.count >= 3 {
             // Without noise the flat direction contracts until the grid no longer resolves it and rings; the
             // frames before that are the evidence.
-            warning = String(format: "the transient run stopped at t = %.3g, where the density rings at the box edge along %@ (%.2g of its peak) because the flat direction has contracted below the grid; the flat-direction claims use the %d frames up to t = %.3g.",
+            warning = String(format: "the transient run stopped at t = %.3g, where the density rings at the box edge along %@ (%.2g of its peak) because the flat direction has contracted below the grid; the flat-direction claims use the %ld frames up to t = %.3g.",
                              time, axis, fraction, recorder.times.count, recorder.times.last!)
         }
         return (TransientEvidence(times: recorder.times, means: recorder.means, covariances: recorder.covariances), setup.grid, warning)

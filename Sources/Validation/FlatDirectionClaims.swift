@@ -66,7 +66,7 @@ struct FlatPlane {
             covError = max(covError, (cov - e * startCov * e.transposed).maxAbs / max(reference, .leastNormalMagnitude))
         }
         return .success(FlatPlane(meanError: meanError, covarianceError: covError, noiseFree: dot(u, noise * u) <= 1e-14 * noise.maxAbs,
-                                  span: String(format: "over %d frames to t = %.4g", run.times.count, run.times.last!)))
+                                  span: String(format: "over %ld frames to t = %.4g", run.times.count, run.times.last!)))
     }
 
     struct Reason: Error {

@@ -80,9 +80,9 @@ public struct ClaimResult: Codable, Equatable, Sendable {
         if verdict == .inconclusive {
             let more = 2 * Int((1.5 * Double(points) / 2).rounded(.up))
             detail += f.isFinite
-                ? String(format: "; inconclusive on this grid: its discretisation floor %.2g (from the same evaluation at %d and fewer points per axis) could carry it across the tolerance %.2g; rerun with more [grid] points (e.g. --points %d)",
+                ? String(format: "; inconclusive on this grid: its discretisation floor %.2g (from the same evaluation at %ld and fewer points per axis) could carry it across the tolerance %.2g; rerun with more [grid] points (e.g. --points %ld)",
                          f, coarserPoints, tolerance, more)
-                : String(format: "; inconclusive on this grid: the measurement does not converge between coarser grids and %d points per axis, so the grid's own error is unknown; rerun with more [grid] points (e.g. --points %d)",
+                : String(format: "; inconclusive on this grid: the measurement does not converge between coarser grids and %ld points per axis, so the grid's own error is unknown; rerun with more [grid] points (e.g. --points %ld)",
                          points, more)
         }
         return ClaimResult(id: id, claim: claim, expected: expected, verdict: verdict, measured: value, tolerance: tolerance,

@@ -7,7 +7,7 @@ import Studies
 enum Describe {
     static func model(_ sde: LangevinSDE) -> String {
         let h = sde.hyperparameters
-        var lines = [String(format: "Model: %d parameter%@, %@ noise; η = %@, β = %@, S = %@, λ = %@%@",
+        var lines = [String(format: "Model: %ld parameter%@, %@ noise; η = %@, β = %@, S = %@, λ = %@%@",
                             sde.parameterDimension, sde.parameterDimension == 1 ? "" : "s", sde.noise.name,
                             fmt(h.learningRate), fmt(h.momentum), fmt(h.batchSize), fmt(h.weightDecay),
                             h.datasetSize.map { ", N = \(fmt($0)) (without replacement)" } ?? "")]

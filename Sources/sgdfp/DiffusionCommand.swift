@@ -65,7 +65,7 @@ struct DiffusionCommand: ParsableCommand {
         let c = options.curvatures
         if !quiet { print("Spectrum: \(c.count) modes from \(fmt(c.max()!)) to \(fmt(c.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n") }
         print(Describe.diffusion(r, learningRate: learningRate))
-        print(String(format: "\nfitted exponent (checkpoints every %d steps to %@, last two thirds): %.4f continuous, %.4f discrete chain",
+        print(String(format: "\nfitted exponent (checkpoints every %ld steps to %@, last two thirds): %.4f continuous, %.4f discrete chain",
                      checkpoint, fmt(to), r.fittedContinuous, r.fittedDiscrete))
         print("local displacement per step η² tr P_vv: \(fmt(r.model.localDisplacement)) (discrete chain \(fmt(r.model.discreteLocalDisplacement)))")
         print("saturation 2 tr P_θθ: \(fmt(r.model.saturation)); weight-decay cut-off: " + (r.model.weightDecayCutoff.map { "\(fmt($0)) steps" } ?? "none (λ = 0)"))

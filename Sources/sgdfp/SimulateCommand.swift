@@ -65,7 +65,7 @@ struct SimulateCommand: ParsableCommand {
             print(String(format: "\ntotal-variation distance between the SGD histogram and %@: %.3g (%.2g%% of samples outside the box)", compare!, tv, 100 * result.sgd.fractionOutside))
         }
         if !runFile.quiet {
-            print(String(format: "\n%.3g SGD steps per second (%d chains on %d threads)", result.sgd.stepsPerSecond, chains, result.workers))
+            print(String(format: "\n%.3g SGD steps per second (%ld chains on %ld threads)", result.sgd.stepsPerSecond, chains, result.workers))
             print("wrote \(output)")
         }
     }

@@ -21,11 +21,11 @@ final class TerminalProgress {
         case let .marching(p):
             let fraction = (p.time - p.startTime) / (p.stopTime - p.startTime)
             let left = p.remaining.map { "≈ \(Self.duration($0)) left" } ?? ""
-            (elapsed, text) = (p.elapsed, String(format: "t = %.4g / %.4g (%3.0f%%), %d steps, %@ elapsed, %@",
+            (elapsed, text) = (p.elapsed, String(format: "t = %.4g / %.4g (%3.0f%%), %ld steps, %@ elapsed, %@",
                                                  p.time, p.stopTime, 100 * fraction, p.steps, Self.duration(p.elapsed), left))
         case let .stationarySolve(p):
             let left = p.remaining.map { ", ≈ \(Self.duration($0)) left" } ?? ""
-            (elapsed, text) = (p.elapsed, String(format: "stationary solve: %d propagator applications, residual %.2e (target %.0e), %@ elapsed%@",
+            (elapsed, text) = (p.elapsed, String(format: "stationary solve: %ld propagator applications, residual %.2e (target %.0e), %@ elapsed%@",
                                                  p.applications, p.residual, p.tolerance, Self.duration(p.elapsed), left))
         case .finished:
             if interactive && wrote { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -44,7 +44,7 @@ final class TerminalProgress {
     static func duration(_ s: Double) -> String {
         if !(s < 1e7) { return "more than 100 days" }
         if s < 60 { return String(format: "%.1f s", s) }
-        if s < 3600 { return String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60) }
-        return String(format: "%d h %02d min", Int(s) / 3600, (Int(s) % 3600) / 60)
+        if s < 3600 { return String(format: "%ld min %02ld s", Int(s) / 60, Int(s) % 60) }
+        return String(format: "%ld h %02ld min", Int(s) / 3600, (Int(s) % 3600) / 60)
     }
 }

@@ -22,6 +22,20 @@ struct ErrorTests {
         #expect(tomlError("[grid]\nframe_box = 1\n")?.key == "grid.frame_box")
     }
 
+    @Test("a table header without a key is a syntax error with its position, never an abort of the TOML library", arguments: [
+        "[{", "[[{", "[ {", "[=]", "[.]", "[#]", "[}", "[,]", "[sgd]\nmomentum = 0.9\n[{",
+    ])
+    func keylessHeader(_ text: String) {
+        let error = tomlError(text)
+        #expect(error?.kind == .syntax && error?.description.contains("table header must start with a name") == true, "\(String(describing: error))")
+    }
+
+    @Test("brackets inside values, strings and comments are not headers")
+    func bracketsElsewhere() throws {
+        let c = try parseTOML("# [{ a comment\n[initial]\nkind = \"mixture\"\nmeans = [\n  [1.0, 0.0],\n  [2.0, 0.0],\n]\n[output]\npath = \"[{.h5\"\n")
+        #expect(c.initial.means?.count == 2 && c.output.path == "[{.h5")
+    }
+
     @Test("an unknown section is named, with the known sections")
     func unknownSection() {
         let error = tomlError("[sdg]\nlearning_rate = 0.1\n")

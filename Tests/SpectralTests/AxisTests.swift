@@ -49,4 +49,11 @@ import Testing
         let small = try PhaseSpaceGrid(points: [16, 16], halfWidths: [1, 1])
         try small.checkMemory(bytes: small.bytesPerFieldPair * 10)
     }
+
+    /// Counts in messages are 64-bit: a 256⁴ grid is 4294967296 points, not 0 (a 32-bit %d read it so).
+    @Test func messagesCountBeyondThirtyTwoBits() {
+        let text = GridError.tooLarge(points: 256 * 256 * 256 * 256, bytesNeeded: 1e11, bytesAvailable: 1e10).description
+        #expect(text.contains("4294967296 points"), "\(text)")
+        #expect(FrameError.componentTooNarrow(width: 1e-4, points: 5_000_000_000).description.contains("5000000000 points"))
+    }
 }

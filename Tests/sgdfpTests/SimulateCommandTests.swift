@@ -61,5 +61,10 @@ import Testing
         let r = try SGDFPBinary.run(["simulate", "--data", "bad.csv", "-o", "bad.h5"], in: dir)
         #expect(r.status == 1 && r.stderr.contains("is not a number"), "\(r.stderr)")
         #expect(try SGDFPBinary.files(in: dir) == ["bad.csv"])
+        // Two features set d = 2; the built-in example's [initial] law is for d = 1: a sentence, not a trap.
+        try "x1,x2,y\n1,2,3\n2,1,0\n0.5,0.3,1\n1,1,1\n0,1,2\n".write(to: dir.appendingPathComponent("two.csv"), atomically: true, encoding: .utf8)
+        let mismatch = try SGDFPBinary.run(["simulate", "--data", "two.csv", "--steps", "10", "-o", "two.h5"], in: dir)
+        #expect(mismatch.status == 1 && mismatch.stderr.contains("[initial]") && mismatch.stderr.contains("from the features"), "\(mismatch.stderr)")
+        #expect(try SGDFPBinary.files(in: dir).sorted() == ["bad.csv", "two.csv"])
     }
 }

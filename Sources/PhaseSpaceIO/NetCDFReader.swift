@@ -23,6 +23,9 @@ public final class NetCDFReader {
         guard !isDirectory.boolValue else {
             throw PhaseSpaceIOError(.invalidArgument, "\(path) is a directory; pass the path of an .h5 file.")
         }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw PhaseSpaceIOError(.notFound, "File \(path) cannot be read (permission denied); check its permissions.")
+        }
         let access = try H5.check(H5Pcreate(_sgdfp_h5p_file_access()), "Creating file access properties")
         defer { H5Pclose(access) }
         H5Pset_fclose_degree(access, H5F_CLOSE_STRONG)

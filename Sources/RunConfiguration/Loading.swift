@@ -33,10 +33,40 @@ extension RunConfiguration {
             let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "it does not exist"
             throw RunConfigurationError(.unreadableFile, "Cannot read the run file \(path) because \(reason); check the path.")
         }
+        let tree: ConfigValue
         switch RunFileFormat.detect(path: path, contents: contents) {
-        case .toml: return try parse(toml: contents, source: path)
-        case .json: return try parse(json: contents, source: path)
+        case .toml: tree = try TOMLReading.read(contents, source: path)
+        case .json: tree = try JSONReading.read(contents, source: path)
         }
+        // An empty file is more likely a mistake (a wrong or truncated file) than a request for the example.
+        if case let .table(entries) = tree, entries.isEmpty {
+            throw RunConfigurationError(.unreadableFile, "The run file \(path) has no keys (it is empty or only comments); give at least one section such as [sgd], or run without a run file for the built-in example.")
+        }
+        return try ConfigurationDecoder(source: path).decode(tree, onto: builtInExample)
+    }
+
+    /// Keys that are set but do not apply to the run as configured, and values the run changes, one
+    /// sentence each, for the commands to show as warnings.
+    public var notices: [String] {
+        var out: [String] = []
+        if noise.matrix != nil && noise.model != .matrix {
+            out.append("[noise] matrix is ignored: it applies to model \"matrix\", not \"\(noise.model.rawValue)\".")
+        }
+        if initial.kind != .mixture {
+            for (key, set) in [("weights", initial.weights != nil), ("means", initial.means != nil), ("covariances", initial.covariances != nil)] where set {
+                out.append("[initial] \(key) is ignored: it applies to kind \"mixture\", not \"\(initial.kind.rawValue)\".")
+            }
+        }
+        if initial.kind != .file && initial.file != nil {
+            out.append("[initial] file is ignored: it applies to kind \"file\", not \"\(initial.kind.rawValue)\".")
+        }
+        if initial.kind == .mixture, let w = initial.weights {
+            let total = w.reduce(0, +)
+            if total > 0 && abs(total - 1) > 1e-12 {
+                out.append("[initial] weights sum to \(total), not 1; they are divided by their sum (\(w.map { String(format: "%.4g", $0 / total) }.joined(separator: ", "))).")
+            }
+        }
+        return out
     }
 
     /// Parses TOML text; `source` names it in messages.

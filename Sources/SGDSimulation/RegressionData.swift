@@ -17,6 +17,8 @@ public struct RegressionData: Sendable {
         }
         guard targets.count > dimension else { throw .tooFewSamples(samples: targets.count, features: dimension) }
         guard features.allSatisfy(\.isFinite), targets.allSatisfy(\.isFinite) else { throw .notFinite }
+        // Products of two values (XᵀX, Xᵀy, residuals squared) must stay finite.
+        if let big = (features + targets).first(where: { abs($0) >= 1e150 }) { throw .tooLarge(big) }
         self.features = features
         self.targets = targets
         self.count = targets.count
@@ -111,6 +113,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case shape(String)
     case tooFewSamples(samples: Int, features: Int)
     case notFinite
+    case tooLarge(Double)
     case singularDesign
 
     public var description: String {
@@ -120,6 +123,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
         case .shape(let s): return "The data do not fit together: \(s); give one row per sample with the same number of columns."
         case let .tooFewSamples(n, d): return "The data have \(n) samples for \(d) features; give more samples than features."
         case .notFinite: return "The data contain NaN or infinite values; remove or fix those rows."
+        case let .tooLarge(x): return String(format: "The data contain %.3g, too large for its squares to stay finite (|x| ≥ 1e150); rescale the features and targets.", x)
         case .singularDesign: return "The features are linearly dependent (XᵀX is singular), so the least-squares minimum is not unique; remove redundant feature columns."
         }
     }

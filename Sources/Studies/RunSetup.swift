@@ -51,7 +51,7 @@ public struct RunSetup: Sendable {
         let d = sde.parameterDimension, n = 2 * d
         let names = PhaseSpaceGrid.axisNames(parameterDimension: d)
         let planner = planner(for: sde)
-        var warnings: [String] = []
+        var warnings = config.notices
         var boundaryTolerance = sde.noise.isStateDependent ? 1e-6 : 1e-7
         var substepNorm = LinearTransport.defaultSubstepNorm
 
@@ -68,6 +68,9 @@ public struct RunSetup: Sendable {
                 throw StudyError("The file \(path) holds a \(frame.axes.count)-dimensional density but the model has \(n) phase-space axes; continue it with the same [loss] hessian.")
             }
             grid = try FileGrid.grid(of: frame.axes, path: path, centre: dynamics.stationaryPoint).grid
+            guard frame.density.count == grid.pointCount, frame.density.allSatisfy(\.isFinite) else {
+                throw StudyError("The last frame of \(path) holds NaN or infinite values (or not one value per grid point), so no run can continue from it; continue from a file whose run succeeded.")
+            }
             if config.grid.box != .auto || config.grid.points != [128] {
                 warnings.append("[grid] points and box are ignored when continuing from a file: the file's grid is used.")
             }

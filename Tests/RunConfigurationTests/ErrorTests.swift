@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RunConfiguration
 
@@ -34,6 +35,28 @@ struct ErrorTests {
     func bracketsElsewhere() throws {
         let c = try parseTOML("# [{ a comment\n[initial]\nkind = \"mixture\"\nmeans = [\n  [1.0, 0.0],\n  [2.0, 0.0],\n]\n[output]\npath = \"[{.h5\"\n")
         #expect(c.initial.means?.count == 2 && c.output.path == "[{.h5")
+    }
+
+    @Test("an empty or comment-only run file is an error, not the built-in example")
+    func emptyRunFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sgdfp-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, text) in [("empty.toml", ""), ("comments.toml", "# nothing here\n\n# still nothing\n"), ("empty.json", "{}")] {
+            let path = dir.appendingPathComponent(name).path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let error = configurationError { try RunConfiguration.load(path: path) }
+            #expect(error?.description.contains("has no keys") == true, "\(name): \(String(describing: error))")
+        }
+    }
+
+    @Test("keys the run does not use, and weights that are rescaled, are named as notices")
+    func notices() throws {
+        let c = try parseTOML("[noise]\nmodel = \"hessian\"\nmatrix = [[1.0]]\n[initial]\nkind = \"gaussian\"\nmeans = [[1.0, 0.0]]\n")
+        #expect(c.notices.contains { $0.contains("[noise] matrix is ignored") } && c.notices.contains { $0.contains("[initial] means is ignored") }, "\(c.notices)")
+        let m = try parseTOML("[initial]\nkind = \"mixture\"\nmeans = [[1.0, 0.0], [2.0, 0.0]]\nweights = [1.2, 0.8]\n")
+        #expect(m.notices == ["[initial] weights sum to 2.0, not 1; they are divided by their sum (0.6, 0.4)."], "\(m.notices)")
+        #expect(RunConfiguration.builtInExample.notices.isEmpty)
     }
 
     @Test("an unknown section is named, with the known sections")

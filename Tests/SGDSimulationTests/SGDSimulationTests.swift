@@ -97,6 +97,10 @@ struct SGDSimulationTests {
         #expect(throws: DataError.unreadable(dir.appendingPathComponent("none.csv").path)) {
             try RegressionData.load(csv: dir.appendingPathComponent("none.csv").path)
         }
+        // A value whose square overflows is named as too large, not mistaken for dependent features.
+        let huge = dir.appendingPathComponent("huge.csv").path
+        try "1,2,3\n4,1e300,6\n2,2,1\n0,1,1\n".write(toFile: huge, atomically: true, encoding: .utf8)
+        #expect(throws: DataError.tooLarge(1e300)) { try RegressionData.load(csv: huge) }
     }
 }
 

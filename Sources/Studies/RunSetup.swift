@@ -76,6 +76,9 @@ public struct RunSetup: Sendable {
             }
             start = .file(path: path, density: frame.density)
             startTime = frame.time
+            if let changed = try Self.changedModelSections(file: path, config: config), !changed.isEmpty {
+                warnings.append("The file \(path) was solved with other \(changed.joined(separator: ", ")) values than this run file's; the continued run evolves its last frame under this run file's model.")
+            }
             if config.grid.frame == .adapted {
                 guard let state = try RunOutputReader.frameState(path: path) else {
                     throw StudyError("The file \(path) was not solved in an adapted frame, so it holds no frame state to continue from; continue it with [grid] frame = \"fixed\".")
@@ -201,6 +204,17 @@ public struct RunSetup: Sendable {
         let t = configuration.time
         return SimulationSettings(stopTime: t.stop, outputEvery: t.outputEvery, tolerance: t.tolerance, fixedStep: t.step,
                                   boundaryTolerance: boundaryTolerance)
+    }
+
+    /// The model sections ([sgd], [loss], [noise]) in which the run file a file was solved with differs from
+    /// `config`; nil when the file does not carry its run file.
+    static func changedModelSections(file path: String, config: RunConfiguration) throws -> [String]? {
+        let reader = try NetCDFReader(path: path)
+        defer { reader.close() }
+        guard let text = try reader.attribute("configuration")?.text,
+              let before = try? RunConfiguration.parse(toml: text, source: path) else { return nil }
+        return [("[sgd]", before.sgd == config.sgd), ("[loss]", before.loss == config.loss), ("[noise]", before.noise == config.noise)]
+            .filter { !$0.1 }.map(\.0)
     }
 
     /// The Langevin model of a run file's [sgd], [loss] and [noise].

@@ -52,7 +52,12 @@ public struct SolveStudy {
                                       origin: setup.dynamics.stationaryPoint, comparison: comparison)
         // The comparison first, so that the writer finds the exact solution of the same frame.
         let observers: [any FrameObserver] = (comparison.map { [$0] } ?? []) + [frames]
-        let summary = try simulation.run(setup.simulationSettings, progress: progress.marching, observers: observers)
+        let summary: SimulationSummary
+        do { summary = try simulation.run(setup.simulationSettings, progress: progress.marching, observers: observers) } catch {
+            // A continued run keeps the file's grid: its box is not this run file's to enlarge.
+            guard case let .file(path, _) = setup.start, case let SimulationError.densityAtBoundary(t, axis, fraction) = error else { throw error }
+            throw StudyError(String(format: "At t = %.6g the density reaches the box edge along %@ (%.2g of its peak); a continued run keeps the grid of %@, so solve the start again with a wider [grid] box along %@ and continue from that file.", t, axis, fraction, path, axis))
+        }
         progress.finish()
         var report = SolveReport(simulation: summary, frames: frames.frames, finalTime: frames.finalTime ?? setup.startTime,
                                  finalL1: comparison?.finalL1Error, worstL1: comparison?.worstL1Error,

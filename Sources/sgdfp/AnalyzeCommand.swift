@@ -30,6 +30,6 @@ struct AnalyzeCommand: ParsableCommand {
             print(Describe.analysis(study.analysis))
             print("\nwrote \(destination)")
         }
-        sidecar.write(output: destination, quiet: quiet)
+        try sidecar.write(output: destination, quiet: quiet)
     }
 }

@@ -13,9 +13,9 @@ struct SidecarOption: ParsableArguments {
         throw CommandError("File \(XDMFSidecar.path(for: output)) exists and was not written by sgdfp; pass --overwrite, --no-xdmf, or choose another -o.")
     }
 
-    /// After the output is committed. A failure here leaves the HDF5 file complete, so it is a warning.
+    /// After the output is committed: a failure leaves the HDF5 file complete but is an error all the same.
     /// With `--no-xdmf` an earlier sidecar of sgdfp's is removed, since it would describe the replaced file.
-    func write(output: String, quiet: Bool) {
+    func write(output: String, quiet: Bool) throws {
         guard !disabled else {
             let stale = XDMFSidecar.path(for: output)
             if FileManager.default.fileExists(atPath: stale), XDMFSidecar.mayWrite(for: output, overwrite: false) {
@@ -26,7 +26,7 @@ struct SidecarOption: ParsableArguments {
         do {
             if let path = try XDMFSidecar.write(for: output), !quiet { print("wrote \(path) (open it in ParaView)") }
         } catch {
-            writeError("sgdfp: warning: the XDMF sidecar of \(output) was not written: \(error)")
+            throw CommandError("\(output) is complete, but its XDMF sidecar \(XDMFSidecar.path(for: output)) could not be written (\(error)); free space and rerun with --overwrite, or pass --no-xdmf")
         }
     }
 }

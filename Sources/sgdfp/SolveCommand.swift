@@ -59,6 +59,6 @@ struct SolveCommand: ParsableCommand {
             print(Describe.summary(report, setup: setup))
             print("\nwrote \(config.output.path)")
         }
-        sidecar.write(output: config.output.path, quiet: runFile.quiet)
+        try sidecar.write(output: config.output.path, quiet: runFile.quiet)
     }
 }

@@ -43,7 +43,7 @@ struct StationaryCommand: ParsableCommand {
             print(Describe.stationary(result))
             print("\nwrote \(output)")
         }
-        sidecar.write(output: output, quiet: runFile.quiet)
+        try sidecar.write(output: output, quiet: runFile.quiet)
         if !result.solution.converged {
             writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] points to go lower.", result.solution.residual, residual))
         }

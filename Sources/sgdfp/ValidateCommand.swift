@@ -39,7 +39,7 @@ struct ValidateCommand: ParsableCommand {
                           "No verdict disagrees with the theory; this grid cannot decide \(report.inconclusive.joined(separator: ", "))."][Int(status)])
             print("wrote \(output) and \(ValidationStudy.reportPath(for: output))")
         }
-        sidecar.write(output: output, quiet: runFile.quiet)
+        try sidecar.write(output: output, quiet: runFile.quiet)
         if status != 0 { throw ExitCode(status) }
     }
 }

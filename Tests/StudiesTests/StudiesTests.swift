@@ -99,6 +99,26 @@ import Testing
         #expect(changed.contains { $0.contains("was solved with other [sgd] values") }, "\(changed)")
     }
 
+    @Test("A continued run that reaches the edge of the file's box is told to widen the box of the first solve, not its own")
+    func continuedRunAtTheBoxEdge() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Boxed for t ≤ 0.2 from a start narrower than the stationary law, which then outgrows the box.
+        let first = dir.appendingPathComponent("short.h5").path
+        _ = try SolveStudy(setup: try RunSetup.build(try Self.config("P1.toml", [("grid.points", "[64, 128]"), ("grid.box", "[1.5, 12.0]"), ("time.stop", "0.2"),
+                                                                                   ("time.output_every", "0.1"), ("initial.mean", "[0.0, 0.0]"),
+                                                                                   ("initial.covariance", "[0.01, 0.1]")])),
+                           outputPath: first, overwrite: false, effort: .estimate, invocation: Invocation(commandLine: "test")).run()
+        let continued = try RunSetup.build(try Self.config("P1.toml", [("initial.kind", "\"file\""), ("initial.file", "\"\(first)\""), ("time.stop", "10")]))
+        do {
+            _ = try SolveStudy(setup: continued, outputPath: dir.appendingPathComponent("long.h5").path, overwrite: false, effort: .estimate,
+                               invocation: Invocation(commandLine: "test")).run()
+            Issue.record("the continued run did not reach the box edge")
+        } catch let error as StudyError {
+            #expect(error.description.contains("a continued run keeps the grid of") && error.description.contains("solve the start again"), "\(error)")
+        }
+    }
+
     @Test("StationaryStudy on P1 and P4 (24⁴): the covariance of the solved density is the Lyapunov P")
     func stationaryMatchesTheLyapunovCovariance() throws {
         let dir = try Self.scratch()

@@ -120,6 +120,7 @@ struct ConfigurationDecoder {
         var s = base
         if let x = try r.required("path", r.string) { s.path = x }
         if let x = try r.required("full_density", r.toggle) { s.fullDensity = x }
+        if let x = try r.required("keep_inaccurate", r.boolean) { s.keepInaccurate = x }
         return s
     }
 }
@@ -255,6 +256,11 @@ struct SectionReader {
     func box(_ v: ConfigValue) -> BoxSpec? {
         if case .string("auto") = v { return .auto }
         return vector(v).map { .halfWidths($0) }
+    }
+
+    func boolean(_ v: ConfigValue) -> Bool? {
+        if case .boolean(let b) = v { return b }
+        return nil
     }
 
     func toggle(_ v: ConfigValue) -> Toggle? {

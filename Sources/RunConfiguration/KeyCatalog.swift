@@ -85,6 +85,8 @@ extension RunConfiguration {
               help: "HDF5 output file (default \"sgdfp-example.h5\")"),
         .init(section: "output", name: "full_density", expectation: "\"auto\", true or false",
               help: "write the full density in every frame (default \"auto\": by size; 2-D marginals are always written)"),
+        .init(section: "output", name: "keep_inaccurate", expectation: "true or false",
+              help: "keep a solve whose relative L¹ distance to the exact law exceeds 1e-2 instead of stopping with an error (default false)"),
     ]
 
     /// Section name → its key names, in file order.

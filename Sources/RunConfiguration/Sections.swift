@@ -259,11 +259,14 @@ public struct OutputSection: Sendable, Equatable {
     public var path: String
     /// Whether frames carry the full density (`auto`: the solver decides by size; 2-D marginals are always written).
     public var fullDensity: Toggle
+    /// Keep a solve whose density strays from the exact law by more than the solver's own check allows.
+    public var keepInaccurate: Bool
 
     /// Every argument defaults to the built-in example's value.
-    public init(path: String = "sgdfp-example.h5", fullDensity: Toggle = .auto) {
+    public init(path: String = "sgdfp-example.h5", fullDensity: Toggle = .auto, keepInaccurate: Bool = false) {
         self.path = path
         self.fullDensity = fullDensity
+        self.keepInaccurate = keepInaccurate
     }
 }
 

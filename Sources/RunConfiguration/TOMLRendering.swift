@@ -76,6 +76,7 @@ extension RunConfiguration {
         case .on: put("full_density", .boolean(true))
         case .off: put("full_density", .boolean(false))
         }
+        put("keep_inaccurate", .boolean(output.keepInaccurate))
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -22,6 +22,9 @@ public struct SolveReport: Sendable {
 /// `sgdfp solve`: plans the transforms, evolves the density, writes every frame, and commits the file only
 /// when the run succeeded.
 public struct SolveStudy {
+    /// The largest relative L¹ distance to the exact law a solve may reach and still be written: 1 % of the
+    /// mass out of place is no longer a solution of this problem ([output] keep_inaccurate overrides it).
+    public static let largestL1Error = 1e-2
     public let setup: RunSetup
     public let outputPath: String
     public let overwrite: Bool
@@ -49,7 +52,7 @@ public struct SolveStudy {
         let simulation = try setup.makeSimulation(effort: effort)
         let comparison = setup.exact.map { ExactComparison($0, grid: grid, origin: setup.dynamics.stationaryPoint) }
         let frames = SolveFrameWriter(try RunOutputWriter(file: file, layout: SolveProduct.layout(setup)), grid: grid,
-                                      origin: setup.dynamics.stationaryPoint, comparison: comparison)
+                                      origin: setup.dynamics.stationaryPoint, comparison: comparison, keepInaccurate: setup.configuration.output.keepInaccurate)
         // The comparison first, so that the writer finds the exact solution of the same frame.
         let observers: [any FrameObserver] = (comparison.map { [$0] } ?? []) + [frames]
         let summary: SimulationSummary
@@ -78,18 +81,24 @@ final class SolveFrameWriter: FrameObserver {
     let comparison: ExactComparison?
     /// The uncentred point of the grid's centre (x*).
     let origin: [Double]
+    let keepInaccurate: Bool
     private(set) var frames = 0
     private(set) var finalTime: Double?
     private(set) var finalMoments: DensityMoments?
 
-    init(_ writer: RunOutputWriter, grid: PhaseSpaceGrid, origin: [Double], comparison: ExactComparison?) {
+    init(_ writer: RunOutputWriter, grid: PhaseSpaceGrid, origin: [Double], comparison: ExactComparison?, keepInaccurate: Bool) {
         self.writer = writer
         self.origin = origin
+        self.keepInaccurate = keepInaccurate
         self.grid = grid
         self.comparison = comparison
     }
 
     func observe(_ frame: SimulationFrame) throws {
+        // A solve whose density strays from the exact law stops here, before the file is committed.
+        if !keepInaccurate, let l1 = comparison?.records.last?.l1Error, l1 > SolveStudy.largestL1Error {
+            throw StudyError(String(format: "At t = %.6g the density is %.3g away from the exact law in relative L¹ (more than %.0e): the grid does not resolve this run. Use [grid] frame = \"adapted\" or more [grid] points, or set [output] keep_inaccurate = true to keep the file.", frame.time, l1, SolveStudy.largestL1Error))
+        }
         let layout = writer.layout
         let marginals = grid.parameterDimension > 1
         var out = RunFrame(time: frame.time, mass: frame.moments.mass, minDensity: frame.moments.minimum,

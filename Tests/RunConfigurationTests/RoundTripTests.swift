@@ -19,7 +19,7 @@ struct RoundTripTests {
         grid: GridSection(points: [32, 32, 24, 24], box: .halfWidths([1.5, 1.5, 6, 4.5]), threads: 2, wisdom: .file("/tmp/w.wisdom"),
                           frame: .adapted, framePoints: 48, frameBox: 8.5),
         time: TimeSection(stop: 1e300, outputEvery: 1.0 / 3.0, tolerance: 1e-12, scheme: "exact-shear", step: 2.5e-3),
-        output: OutputSection(path: "out.h5", fullDensity: .on))
+        output: OutputSection(path: "out.h5", fullDensity: .on, keepInaccurate: true))
 
     @Test("the built-in example survives render and parse")
     func builtIn() throws {

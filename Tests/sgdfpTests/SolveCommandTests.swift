@@ -26,6 +26,22 @@ import Testing
         #expect(zip(exactMean, mean).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 
+    /// A flat loss without noise collapses the law below a fixed grid: the run stops with an error and no
+    /// file once it strays by more than 1e-2 in L¹ (it reached 6.2 by t = 4), unless keep_inaccurate is set;
+    /// in the adapted frame the same run is exact.
+    @Test func inaccurateSolveIsAnErrorUnlessKept() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = ["solve", "--set", "loss.hessian=0.0", "--stop", "4", "--points", "64", "--planning", "estimate", "-q", "-o", "c.h5"]
+        let refused = try SGDFPBinary.run(base, in: dir)
+        #expect(refused.status == 1 && refused.stderr.contains("away from the exact law") && refused.stderr.contains("keep_inaccurate"), "\(refused.stderr)")
+        #expect(try SGDFPBinary.files(in: dir).isEmpty)
+        let kept = try SGDFPBinary.run(base + ["--set", "output.keep_inaccurate=true"], in: dir)
+        #expect(kept.status == 0 && FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.h5").path), "\(kept.stderr)")
+        let adapted = try SGDFPBinary.run(base + ["--set", "grid.frame=\"adapted\"", "-o", "a.h5"], in: dir)
+        #expect(adapted.status == 0, "\(adapted.stderr)")
+    }
+
     @Test func runFileAndContinuationFromTheLastFrame() throws {
         let dir = try SGDFPBinary.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

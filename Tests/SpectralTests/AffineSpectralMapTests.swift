@@ -24,15 +24,6 @@ import Testing
         return field
     }
 
-    static func maxError(_ a: AlignedBuffer, _ b: AlignedBuffer) -> (error: Double, peak: Double) {
-        var e = 0.0, peak = 0.0
-        for i in 0..<a.count {
-            e = max(e, abs(a[i] - b[i]))
-            peak = max(peak, abs(b[i]))
-        }
-        return (e, peak)
-    }
-
     static func transposeProduct(_ g: [Double], _ n: Int) -> [Double] {
         FrameAlgebra.multiply(g, FrameAlgebra.transpose(g, n), n)
     }
@@ -50,7 +41,7 @@ import Testing
         let out = AlignedBuffer(count: source.count)
         map.apply(source, into: out, spread)
         let exact = Self.gaussian(on: grid, mean: c, covariance: [1, 0, 0, 1])
-        let (e, peak) = Self.maxError(out, exact)
+        let (e, peak) = AxisResamplerTests.maxError(out, exact)
         #expect(e <= 1e-9 * peak, "max error \(e / peak) of the peak")
     }
 
@@ -71,7 +62,7 @@ import Testing
         let out = AlignedBuffer(count: source.count)
         map.apply(source, into: out, spread)
         let exact = Self.gaussian(on: grid, mean: c, covariance: Frame.identity(4).covariance)
-        let (e, peak) = Self.maxError(out, exact)
+        let (e, peak) = AxisResamplerTests.maxError(out, exact)
         #expect(e <= 1e-9 * peak, "max error \(e / peak) of the peak")
     }
 
@@ -87,7 +78,7 @@ import Testing
         let out = AlignedBuffer(count: 48 * 64)
         map.apply(source, into: out, spread)
         let exact = Self.gaussian(on: physical, mean: frame.mean, covariance: frame.covariance)
-        let (e, peak) = Self.maxError(out, exact)
+        let (e, peak) = AxisResamplerTests.maxError(out, exact)
         #expect(e <= 1e-9 * peak, "max error \(e / peak) of the peak")
     }
 
@@ -109,7 +100,7 @@ import Testing
             map.apply(source, into: out, spread)
             let exact = Self.gaussian(on: [output[a], output[b]], mean: [frame.mean[a], frame.mean[b]],
                                       covariance: [p[a * 4 + a], p[a * 4 + b], p[b * 4 + a], p[b * 4 + b]])
-            let (e, peak) = Self.maxError(out, exact)
+            let (e, peak) = AxisResamplerTests.maxError(out, exact)
             #expect(e <= 1e-9 * peak, "marginal \(a)\(b): max error \(e / peak) of the peak")
         }
     }

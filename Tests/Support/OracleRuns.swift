@@ -16,6 +16,15 @@ public struct OracleComparison {
     public var worstMean: Double { meanErrors.max() ?? 0 }
     public var worstCovariance: Double { covarianceErrors.max() ?? 0 }
     public var worstL1: Double { l1Errors.max() ?? 0 }
+
+    /// Takes the per-frame errors of a finished run.
+    mutating func record(_ comparison: ExactComparison, _ moments: MomentRecorder) {
+        times = comparison.records.map(\.time)
+        meanErrors = comparison.records.map(\.meanError)
+        covarianceErrors = comparison.records.map(\.covarianceError)
+        l1Errors = comparison.records.compactMap(\.l1Error)
+        lastCovariance = moments.covariances.last ?? []
+    }
 }
 
 /// Runs `sde` from `initial` on an automatically sized grid with `points` per axis and compares each
@@ -40,11 +49,7 @@ public func compareWithExact(
     result.summary = try Simulation(stepper: stepper, initialDensity: start).run(
         SimulationSettings(stopTime: stop, outputEvery: every, tolerance: tolerance, fixedStep: step, boundaryTolerance: boundaryTolerance),
         observers: [comparison, moments])
-    result.times = comparison.records.map(\.time)
-    result.meanErrors = comparison.records.map(\.meanError)
-    result.covarianceErrors = comparison.records.map(\.covarianceError)
-    result.l1Errors = comparison.records.compactMap(\.l1Error)
-    result.lastCovariance = moments.covariances.last ?? []
+    result.record(comparison, moments)
     return result
 }
 
@@ -95,10 +100,6 @@ public func compareInAdaptedFrame(
     var result = OracleComparison()
     result.summary = try Simulation(stepper: stepper, initialState: state).run(
         SimulationSettings(stopTime: stop, outputEvery: every), observers: [comparison, moments])
-    result.times = comparison.records.map(\.time)
-    result.meanErrors = comparison.records.map(\.meanError)
-    result.covarianceErrors = comparison.records.map(\.covarianceError)
-    result.l1Errors = comparison.records.compactMap(\.l1Error)
-    result.lastCovariance = moments.covariances.last ?? []
+    result.record(comparison, moments)
     return result
 }

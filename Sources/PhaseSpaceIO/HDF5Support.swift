@@ -1,3 +1,4 @@
+import Foundation
 import CHDF5
 
 /// Thin internal helpers over the HDF5 C API: constants, error capture, dataspaces and names.
@@ -162,4 +163,24 @@ enum H5 {
         H5get_libversion(&major, &minor, &release)
         return "\(major).\(minor).\(release)"
     }
+}
+
+extension H5 {
+    /// Opens files without HDF5's advisory lock, for new files (written under a temporary name and renamed
+    /// when complete, so never shared while written) and for reading. The descriptor HDF5 opens is inherited
+    /// by any child process started meanwhile (a test's Python check, a user's pipeline), and the lock with
+    /// it, so a file closed here could not be reopened for appending while that child lived (errno 11).
+    static func unlockedFiles(_ access: hid_t) throws {
+        try check(H5Pset_file_locking(access, false, true), "Turning off file locking")
+    }
+}
+
+/// The HDF5 library here is built without thread safety, while tests (and any program using this module)
+/// may call it from several threads at once: unserialised, a file closed on one thread could still hold its
+/// lock when another thread reopened it. Every public entry point of this module holds this lock; it is
+/// recursive because entry points call each other.
+enum HDF5Lock {
+    private static let lock = NSRecursiveLock()
+    static func hold() { lock.lock() }
+    static func release() { lock.unlock() }
 }

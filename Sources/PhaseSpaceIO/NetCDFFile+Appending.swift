@@ -10,6 +10,7 @@ extension NetCDFFile {
     /// attached scales, so new variables can use the existing dimensions (attaching their scales), existing
     /// names are refused, and `timeRecordCount` starts at the length of an existing `time`.
     public static func openForAppending(at path: String) throws -> NetCDFFile {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -28,7 +29,15 @@ extension NetCDFFile {
         defer { H5Pclose(access) }
         // As in create: closing the file also closes anything left open.
         try H5.check(H5Pset_fclose_degree(access, H5F_CLOSE_STRONG), "Setting the close degree")
-        let id = H5Fopen(path, _sgdfp_h5f_acc_rdwr(), access)
+        // Appending keeps HDF5's lock, which refuses a file another writer holds. A lock can also linger for a
+        // moment on a descriptor that a child process inherited while the file was open here; so a locked
+        // file is retried for up to 3 s before it counts as held by another program.
+        var id = H5Fopen(path, _sgdfp_h5f_acc_rdwr(), access)
+        for _ in 0..<30 where id < 0 && (H5.innermostError() ?? "").contains("unable to lock file") {
+            H5.quiet()
+            Thread.sleep(forTimeInterval: 0.1)
+            id = H5Fopen(path, _sgdfp_h5f_acc_rdwr(), access)
+        }
         if id < 0 {
             let detail = H5.innermostError().map { " (\($0))" } ?? ""
             throw PhaseSpaceIOError(.notWritable, "Could not open \(path) for writing\(detail); close any program that has it open (HDF5 locks files while they are written) and check that it is not damaged.")

@@ -37,10 +37,11 @@ public final class NetCDFFile {
         self.fileID = fileID
     }
 
-    deinit { try? close() }
+    deinit { HDF5Lock.hold(); defer { HDF5Lock.release() }; try? close() }
 
     /// Creates a new file; fails if a file already exists at `path` (it is never overwritten).
     public static func create(at path: String) throws -> NetCDFFile {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         if FileManager.default.fileExists(atPath: path) {
             throw PhaseSpaceIOError(.fileExists, "File \(path) already exists; remove it or choose another path.")
@@ -59,6 +60,7 @@ public final class NetCDFFile {
         defer { H5Pclose(access) }
         // Closing the file then also closes anything left open, so a failed write cannot keep it open.
         try H5.check(H5Pset_fclose_degree(access, H5F_CLOSE_STRONG), "Setting the close degree")
+        try H5.unlockedFiles(access)
         let id = H5Fcreate(path, _sgdfp_h5f_acc_excl(), creation, access)
         if id < 0 {
             let detail = H5.innermostError().map { " (\($0))" } ?? ""
@@ -68,12 +70,13 @@ public final class NetCDFFile {
     }
 
     /// The version of the HDF5 library files are written with.
-    public static var hdf5Version: String { H5.libraryVersion }
+    public static var hdf5Version: String { HDF5Lock.hold(); defer { HDF5Lock.release() }; return H5.libraryVersion }
 
     // MARK: Attributes
 
     /// Sets (or replaces) an attribute of the root group.
     public func setAttribute(_ name: String, _ value: AttributeValue) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         try requireOpen()
         try Attributes.write(value, named: name, on: fileID)
@@ -81,6 +84,7 @@ public final class NetCDFFile {
 
     /// Sets (or replaces) an attribute of a variable (dimensions are variables too).
     public func setAttribute(_ name: String, _ value: AttributeValue, on variable: String) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         let v = try lookUp(variable)
         try Attributes.write(value, named: name, on: v.id)
@@ -91,6 +95,7 @@ public final class NetCDFFile {
     /// Defines a fixed-size dimension with its float64 coordinate variable (an HDF5 dimension scale of
     /// the same name).
     public func defineDimension(_ name: String, coordinates: [Double], attributes: [String: AttributeValue]) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         try requireNewName(name)
         guard !coordinates.isEmpty else {
@@ -109,6 +114,7 @@ public final class NetCDFFile {
     /// 0..<n whose labels are given the CF way, as `flag_values` (0..<n) and `flag_meanings` (the labels
     /// separated by spaces), with `long_name` and `units = "1"` unless `attributes` say otherwise.
     public func defineIndexDimension(_ name: String, labels: [String], attributes: [String: AttributeValue] = [:]) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         try requireNewName(name)
         guard !labels.isEmpty else {
@@ -136,6 +142,7 @@ public final class NetCDFFile {
 
     /// Defines the unlimited dimension `time` with its float64 coordinate (no records yet).
     public func defineTimeDimension(attributes: [String: AttributeValue]) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         let name = Self.timeDimension
         try requireNewName(name)
@@ -153,6 +160,7 @@ public final class NetCDFFile {
     /// adds shuffle and deflate when the library has them.
     public func defineVariable(_ name: String, dimensions: [String], attributes: [String: AttributeValue],
                                fillValue: Double? = nil, compress: Bool = false) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         try requireNewName(name)
         var shape: [Int] = []
@@ -181,6 +189,7 @@ public final class NetCDFFile {
 
     /// Writes the whole of a fixed-size variable (row-major, last dimension fastest).
     public func write(_ name: String, values: UnsafeBufferPointer<Double>) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         let v = try lookUp(name)
         guard !v.isTimeDependent else {
@@ -195,11 +204,13 @@ public final class NetCDFFile {
 
     /// Writes the whole of a fixed-size variable (row-major, last dimension fastest).
     public func write(_ name: String, values: [Double]) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         try values.withUnsafeBufferPointer { try write(name, values: $0) }
     }
 
     /// Extends `time` by one record holding `t`; the new record's index is `timeRecordCount - 1`.
     public func appendTime(_ t: Double) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         guard variables[Self.timeDimension] != nil else {
             throw PhaseSpaceIOError(.notFound, "The file has no time dimension; call defineTimeDimension before appendTime.")
@@ -216,6 +227,7 @@ public final class NetCDFFile {
     /// Writes record `index` (0-based) of a time-dependent variable, extending it as needed. The time
     /// value of that record must have been appended with `appendTime` first.
     public func writeRecord(_ name: String, index: Int, values: UnsafeBufferPointer<Double>) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         let v = try lookUp(name)
         guard v.isTimeDependent, name != Self.timeDimension else {
@@ -229,11 +241,13 @@ public final class NetCDFFile {
 
     /// Writes record `index` (0-based) of a time-dependent variable, extending it as needed.
     public func writeRecord(_ name: String, index: Int, values: [Double]) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         try values.withUnsafeBufferPointer { try writeRecord(name, index: index, values: $0) }
     }
 
     /// Pushes everything written so far to disk, so that readers see complete records.
     public func flush() throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         try requireOpen()
         try H5.check(H5Fflush(fileID, H5F_SCOPE_GLOBAL), "Flushing \(path)")
@@ -241,6 +255,7 @@ public final class NetCDFFile {
 
     /// Closes the file; calling it again does nothing. Also called on deinit.
     public func close() throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         guard fileID >= 0 else { return }
         H5.quiet()
         for name in variableOrder { if let v = variables[name] { H5Dclose(v.id) } }
@@ -254,7 +269,7 @@ public final class NetCDFFile {
     public var variableNames: [String] { variableOrder }
 
     /// The dimensions of a defined variable.
-    public func dimensions(of variable: String) throws -> [String] { try lookUp(variable).dimensions }
+    public func dimensions(of variable: String) throws -> [String] { HDF5Lock.hold(); defer { HDF5Lock.release() }; return try lookUp(variable).dimensions }
 
     // MARK: Internals
 

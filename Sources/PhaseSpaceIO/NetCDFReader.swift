@@ -14,6 +14,7 @@ public final class NetCDFReader {
 
     /// Opens an existing file read-only.
     public init(path: String) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()
         self.path = path
         var isDirectory: ObjCBool = false
@@ -29,6 +30,7 @@ public final class NetCDFReader {
         let access = try H5.check(H5Pcreate(_sgdfp_h5p_file_access()), "Creating file access properties")
         defer { H5Pclose(access) }
         H5Pset_fclose_degree(access, H5F_CLOSE_STRONG)
+        try H5.unlockedFiles(access)
         let id = H5Fopen(path, _sgdfp_h5f_acc_rdonly(), access)
         guard id >= 0 else {
             if !Self.hasHDF5Signature(path) {
@@ -51,10 +53,11 @@ public final class NetCDFReader {
         }
     }
 
-    deinit { close() }
+    deinit { HDF5Lock.hold(); defer { HDF5Lock.release() }; close() }
 
     /// Closes the file; calling it again does nothing.
     public func close() {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         guard fileID >= 0 else { return }
         H5.quiet()
         H5Fclose(fileID)
@@ -62,24 +65,27 @@ public final class NetCDFReader {
     }
 
     /// Whether the file has a variable of this name.
-    public func hasVariable(_ name: String) -> Bool { variableNames.contains(name) }
+    public func hasVariable(_ name: String) -> Bool { HDF5Lock.hold(); defer { HDF5Lock.release() }; return variableNames.contains(name) }
 
     /// The dimension names of a variable, from its attached dimension scales (`phony_dim_<axis>` for an
     /// axis without one); a coordinate variable's dimension is itself.
     public func dimensions(of variable: String) throws -> [String] {
-        try withDataset(variable) { dataset in
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        return try withDataset(variable) { dataset in
             H5.dimensionNames(of: dataset, rank: try H5.shape(ofDataset: dataset).count)
         }
     }
 
     /// The current shape of a variable (empty for a scalar).
     public func shape(of variable: String) throws -> [Int] {
-        try withDataset(variable) { try H5.shape(ofDataset: $0) }
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        return try withDataset(variable) { try H5.shape(ofDataset: $0) }
     }
 
     /// All values of a numeric variable as float64, row-major (last dimension fastest).
     public func read(_ variable: String) throws -> [Double] {
-        try withDataset(variable) { dataset in
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        return try withDataset(variable) { dataset in
             try Self.requireNumeric(dataset, variable)
             let count = try H5.shape(ofDataset: dataset).reduce(1, *)
             var values = [Double](repeating: 0, count: count)
@@ -92,7 +98,8 @@ public final class NetCDFReader {
 
     /// One record (index along the first dimension, normally `time`) of a variable, row-major.
     public func readRecord(_ variable: String, index: Int) throws -> [Double] {
-        try withDataset(variable) { dataset in
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        return try withDataset(variable) { dataset in
             try Self.requireNumeric(dataset, variable)
             let shape = try H5.shape(ofDataset: dataset)
             guard let records = shape.first else {
@@ -121,6 +128,7 @@ public final class NetCDFReader {
 
     /// An attribute of a variable, or of the root group when `variable` is nil; nil when absent.
     public func attribute(_ name: String, of variable: String? = nil) throws -> AttributeValue? {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         if let variable {
             return try withDataset(variable) { try Attributes.read(named: name, on: $0) }
         }
@@ -133,6 +141,7 @@ public final class NetCDFReader {
     /// order; the bookkeeping attributes of dimension scales and netCDF (CLASS, DIMENSION_LIST,
     /// `_Netcdf4Dimid`, ...) are left out, as netCDF does.
     public func attributeNames(of variable: String? = nil) throws -> [String] {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         if let variable {
             return try withDataset(variable) { try Attributes.names(on: $0) }
         }
@@ -144,13 +153,15 @@ public final class NetCDFReader {
     /// The labels of an index dimension written by `NetCDFFile.defineIndexDimension` (its
     /// `flag_meanings`); nil when the variable has none.
     public func indexLabels(of variable: String) throws -> [String]? {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
         guard case .text(let meanings)? = try attribute("flag_meanings", of: variable) else { return nil }
         return meanings.split(separator: " ").map(String.init)
     }
 
     /// Whether the variable's first dimension is unlimited (a record dimension such as `time`).
     public func isRecordVariable(_ variable: String) throws -> Bool {
-        try withDataset(variable) { H5.firstDimensionIsUnlimited($0) }
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        return try withDataset(variable) { H5.firstDimensionIsUnlimited($0) }
     }
 
     // MARK: Internals

@@ -2,11 +2,12 @@
 #   make example   installs what is missing, builds in release mode, runs the built-in example
 #   make test      installs what is missing, runs the whole test suite (release build), then the notebooks in
 #                  their small mode (scripts/notebooks.sh --small)
+#   make fuzz      runs 3000 mutated run files through sgdfp solve (300 of them are part of make test)
 #   make notebooks regenerates the notebooks' data and the figures in notebooks-data/figures/ (a few minutes)
 SWIFT ?= swift
 PYTHON_ENV := $(CURDIR)/.venv/bin/python
 
-.PHONY: example test test-long deps python-env build bench clean notebooks notebooks-small
+.PHONY: example test test-long fuzz deps python-env build bench clean notebooks notebooks-small
 
 deps:
 	@scripts/install-deps.sh
@@ -45,3 +46,8 @@ test-long: deps python-env
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	SGDFP_LONG_TESTS=1 SGDFP_PYTHON=$(PYTHON_ENV) SGDFP_BINARY=$(CURDIR)/.build/release/sgdfp \
 	  $(SWIFT) test $(TEST_FLAGS) --skip-build --filter 'LongOracleTests|LongAdaptedFrameTests|constantNoiseInFourDimensionsAt48'
+
+fuzz: deps python-env
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	SGDFP_FUZZ_CASES=$${SGDFP_FUZZ_CASES:-3000} SGDFP_BINARY=$(CURDIR)/.build/release/sgdfp \
+	  $(SWIFT) test $(TEST_FLAGS) --skip-build --filter FuzzTests

@@ -92,7 +92,7 @@ enum TableHeaderCheck {
                 var j = i + 1
                 if j < chars.count && chars[j] == "[" { j += 1 }
                 while j < chars.count && (chars[j] == " " || chars[j] == "\t") { j += 1 }
-                if j < chars.count && !isKeyStart(chars[j]) && chars[j] != "\n" { return (line, j - lineStart + 1) }
+                if j < chars.count && !isKeyStart(chars[j]) { return (line, j - lineStart + 1) }
                 while i < chars.count && chars[i] != "\n" && chars[i] != "#" { i += 1 }
                 continue
             }

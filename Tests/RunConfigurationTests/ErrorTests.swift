@@ -24,7 +24,7 @@ struct ErrorTests {
     }
 
     @Test("a table header without a key is a syntax error with its position, never an abort of the TOML library", arguments: [
-        "[{", "[[{", "[ {", "[=]", "[.]", "[#]", "[}", "[,]", "[sgd]\nmomentum = 0.9\n[{",
+        "[{", "[[{", "[ {", "[=]", "[.]", "[#]", "[}", "[,]", "[sgd]\nmomentum = 0.9\n[{", "[\n[time]\nstop = 1.0",
     ])
     func keylessHeader(_ text: String) {
         let error = tomlError(text)

@@ -20,9 +20,11 @@ enum SGDFPBinary {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// True when the run was killed for taking longer than the caller's timeout.
+        var timedOut = false
     }
 
-    static func run(_ arguments: [String], in directory: URL) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL, timeout: Double? = nil) throws -> Result {
         let binary = try #require(path, "build the tool first: swift build -c release --product sgdfp")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -35,10 +37,17 @@ enum SGDFPBinary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let killed = LockedFlag()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning { killed.set(); process.terminate() }
+            }
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
+                      timedOut: killed.value)
     }
 
     /// Runs SGDFP_PYTHON (the test environment's interpreter) with `arguments`; returns its exit status and stderr.
@@ -65,4 +74,12 @@ enum SGDFPBinary {
     static func files(in directory: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0 != ".cache" }.sorted()
     }
+}
+
+/// A flag set from another thread.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.lock(); flag = true; lock.unlock() }
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+/// Mutated run files, as a user's typos and a fuzzer make them: whatever the file, `sgdfp solve` exits with
+/// status 0 (and writes its file) or 1 with one `sgdfp: error:` line, never a signal, a hang or a partial
+/// file left behind. 300 fixed-seed mutations run in `make test`; `make fuzz` runs more (SGDFP_FUZZ_CASES).
+@Suite struct FuzzTests {
+    static let base = """
+        [sgd]
+        learning_rate = 0.1
+        momentum = 0.9
+        batch_size = 1
+        [loss]
+        hessian = [[1.0]]
+        minimum = [0.0]
+        [noise]
+        model = "hessian"
+        scale = 1.0
+        [initial]
+        kind = "gaussian"
+        mean = [2.0, 0.0]
+        covariance = [0.1, 1.0]
+        [grid]
+        points = 24
+        box = "auto"
+        wisdom = "none"
+        [time]
+        stop = 0.2
+        output_every = 0.1
+        scheme = "auto"
+        [output]
+        path = "fuzz.h5"
+        """
+
+    static let values = ["0", "-1", "1e300", "-1e300", "1e-300", "nan", "inf", "-inf", "\"\"", "\"x\"", "[]", "[1e300, 0.0]",
+                         "[[1.0, 2.0], [3.0]]", "true", "9223372036854775807", "-9223372036854775808", "0.5", "[0.1, 0.1]",
+                         "{ a = 1 }", "[[1e300]]", "[[0.0]]", "[[-1.0]]", "\"matrix\"", "\"mixture\"", "\"file\"", "\"lawson-rk4\"",
+                         "\"adapted\"", "[2.0, 0.0, 1.0]", "2", "1e20", "[-1.0, 0.0]", "\"[{\"", "\"a\\nb\""]
+    static let fragments = ["[{", "=", "[", "]", "\"", "'''", "\u{0}", "#", "[sgd]", "x = ", "[[grid]]", "\n[time]\nstop = 1e300\n"]
+
+    /// A small deterministic generator (SplitMix64), so a failure names a reproducible case.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static func mutate(_ text: String, seed: UInt64) -> String {
+        var g = Generator(state: seed)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for _ in 0..<(1 + g.below(3)) {
+            let i = g.below(lines.count)
+            switch g.below(6) {
+            case 0, 1, 2:
+                if let eq = lines[i].firstIndex(of: "=") { lines[i] = String(lines[i][..<eq]) + "= " + values[g.below(values.count)] }
+            case 3: lines.remove(at: i)
+            case 4: lines.insert(lines[i], at: i)
+            default:
+                var l = lines[i]
+                l.insert(contentsOf: fragments[g.below(fragments.count)], at: l.index(l.startIndex, offsetBy: g.below(l.count + 1)))
+                lines[i] = l
+            }
+            if lines.isEmpty { lines = [""] }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static var caseCount: Int { Int(ProcessInfo.processInfo.environment["SGDFP_FUZZ_CASES"] ?? "") ?? 300 }
+
+    @Test func mutatedRunFilesEndCleanly() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var failures: [String] = []
+        for seed in 0..<UInt64(Self.caseCount) {
+            let text = Self.mutate(Self.base, seed: seed)
+            let run = dir.appendingPathComponent("case.toml")
+            try text.write(to: run, atomically: true, encoding: .utf8)
+            let r = try SGDFPBinary.run(["solve", run.path, "-q", "--planning", "estimate", "--overwrite", "-o", "fuzz.h5"], in: dir, timeout: 30)
+            let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
+            let left = try SGDFPBinary.files(in: dir).filter { $0.contains("partial") || ($0.hasPrefix(".") && $0 != ".cache") }
+            let fine = r.timedOut == false && ((r.status == 0 && FileManager.default.fileExists(atPath: dir.appendingPathComponent("fuzz.h5").path))
+                || (r.status == 1 && errors.count == 1)) && left.isEmpty
+            if !fine {
+                failures.append("seed \(seed): status \(r.status)\(r.timedOut ? " (timed out)" : ""), \(errors.count) error lines, left \(left): \(r.stderr.prefix(300))\n\(text)")
+            }
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent("fuzz.h5"))
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent("fuzz.xmf"))
+        }
+        #expect(failures.isEmpty, "\(failures.count) of \(Self.caseCount) mutated run files did not end cleanly:\n\(failures.prefix(5).joined(separator: "\n---\n"))")
+    }
+}

@@ -57,10 +57,8 @@ public final class AdaptedExactPropagator: TimeStepper, DensityRepresentation {
         self.frameGrid = frameGrid
         let n = dynamics.phaseDimension, d = dynamics.parameterDimension
         drift = Matrix(rows: n, cols: n, elements: dynamics.driftMatrix)
-        let dvv = dynamics.velocityDiffusion(Array(dynamics.stationaryPoint[0..<d]))
-        var twoD = Matrix.zeros(n, n)
-        for i in 0..<d { for j in 0..<d { twoD[d + i, d + j] = dvv[i * d + j] + dvv[j * d + i] } }
-        twiceDiffusion = twoD
+        twiceDiffusion = LinearDynamics.twiceDiffusion(velocityBlock: dynamics.velocityDiffusion(Array(dynamics.stationaryPoint[0..<d])),
+                                                       parameterDimension: d)
         do { frame = try Frame(mean: mean, covariance: covariance) } catch { throw .frameDegenerate(time: 0, reason: error.description) }
         frameCovariance = covariance
         stepMap = AffineSpectralMap(source: frameGrid.axes, target: frameGrid.axes, effort: effort)
@@ -80,15 +78,8 @@ public final class AdaptedExactPropagator: TimeStepper, DensityRepresentation {
     /// Loads a density sampled on the axis-aligned grid (which must resolve it), through the inverse map.
     public func load(_ density: AlignedBuffer, into state: AlignedBuffer) {
         let n = frame.dimension
-        var inverse = [Double](repeating: 0, count: n * n)
-        for j in 0..<n {
-            var e = [Double](repeating: 0, count: n)
-            e[j] = 1
-            let column = frame.frameCoordinates(of: e.enumerated().map { $0.element + frame.mean[$0.offset] })
-            for i in 0..<n { inverse[i * n + j] = column[i] }
-        }
         let map = AffineSpectralMap(source: grid.axes, target: frameGrid.axes, effort: .estimate)
-        map.apply(density, into: state, AffineSpread(linear: inverse, shift: frame.frameCoordinates(of: [Double](repeating: 0, count: n)),
+        map.apply(density, into: state, AffineSpread(linear: frame.inverseFactor, shift: frame.frameCoordinates(of: [Double](repeating: 0, count: n)),
                                                       spread: [Double](repeating: 0, count: n * n))!)
     }
 
@@ -133,9 +124,9 @@ public final class AdaptedExactPropagator: TimeStepper, DensityRepresentation {
         return StepAttempt(accepted: true, error: 0, suggestedStep: .infinity)
     }
 
-    /// Moves `state` into another frame without changing the density it stands for (the frame that the
-    /// next steps propagate is then this one, made from `covariance`).
-    public func changeFrame(of state: AlignedBuffer, to next: Frame, covariance: [Double]) throws(SimulationError) {
+    /// Moves `state` into another frame without changing the density it stands for; the next steps
+    /// propagate that frame's covariance.
+    public func changeFrame(of state: AlignedBuffer, to next: Frame) throws(SimulationError) {
         let n = frame.dimension
         let identity = Frame.identity(n).factor
         let (g, c) = frame.change(to: next, flow: identity, shift: [Double](repeating: 0, count: n))
@@ -144,7 +135,7 @@ public final class AdaptedExactPropagator: TimeStepper, DensityRepresentation {
         }
         stepMap.apply(state, into: state, map)
         frame = next
-        frameCovariance = covariance
+        frameCovariance = next.covariance
         frameChanges += 1
     }
 

@@ -22,10 +22,7 @@ final class ExactLinearFlow {
         self.grid = grid
         self.drift = drift
         self.cacheSize = cacheSize
-        let n = drift.rows, d = n / 2
-        var twoD = Matrix.zeros(n, n)
-        for i in 0..<d { for j in 0..<d { twoD[d + i, d + j] = dvv[i * d + j] + dvv[j * d + i] } }
-        twiceDiffusion = twoD
+        twiceDiffusion = LinearDynamics.twiceDiffusion(velocityBlock: dvv, parameterDimension: drift.rows / 2)
         transport = LinearTransport(grid: grid, drift: drift, maxSubstepNorm: maxSubstepNorm, effort: effort)
         let planningField = grid.makeField()
         convolution = GaussianConvolution(grid: grid, field: planningField, cacheSize: cacheSize, effort: effort)

@@ -37,7 +37,7 @@ public final class NetCDFFile {
         self.fileID = fileID
     }
 
-    deinit { HDF5Lock.hold(); defer { HDF5Lock.release() }; try? close() }
+    deinit { try? close() }
 
     /// Creates a new file; fails if a file already exists at `path` (it is never overwritten).
     public static func create(at path: String) throws -> NetCDFFile {

@@ -53,7 +53,7 @@ public final class NetCDFReader {
         }
     }
 
-    deinit { HDF5Lock.hold(); defer { HDF5Lock.release() }; close() }
+    deinit { close() }
 
     /// Closes the file; calling it again does nothing.
     public func close() {
@@ -65,7 +65,7 @@ public final class NetCDFReader {
     }
 
     /// Whether the file has a variable of this name.
-    public func hasVariable(_ name: String) -> Bool { HDF5Lock.hold(); defer { HDF5Lock.release() }; return variableNames.contains(name) }
+    public func hasVariable(_ name: String) -> Bool { variableNames.contains(name) }
 
     /// The dimension names of a variable, from its attached dimension scales (`phony_dim_<axis>` for an
     /// axis without one); a coordinate variable's dimension is itself.

@@ -15,7 +15,7 @@ public struct AffineSpread: Sendable {
     public init?(linear g: [Double], shift c: [Double], spread w: [Double]) {
         let n = c.count
         precondition(g.count == n * n && w.count == n * n)
-        guard let rows = RowFactorization.rows(of: FrameAlgebra.transpose(g, n), dimension: n) else { return nil }
+        guard let rows = RowFactorization.rows(of: SmallMatrix.transpose(g, n), dimension: n) else { return nil }
         linear = g
         shift = c
         spread = w

@@ -26,13 +26,13 @@ public struct Frame: Sendable, Equatable {
             throw .notFinite
         }
         // The conditional deviations are the Cholesky pivots of LLᵀ, whatever rotation L carries.
-        let covariance = FrameAlgebra.multiply(factor, FrameAlgebra.transpose(factor, n), n)
+        let covariance = SmallMatrix.multiply(factor, SmallMatrix.transpose(factor, n), n)
         let pivots = try Self.cholesky(covariance, n).pivots
         let longest = pivots.max()!
         if let i = pivots.indices.first(where: { pivots[$0] * Self.largestAspectRatio < longest }) {
             throw .degenerate(axis: i, ratio: pivots[i] / longest)
         }
-        guard let inverse = FrameAlgebra.inverse(factor, n) else { throw .degenerate(axis: n - 1, ratio: 0) }
+        guard let inverse = SmallMatrix.inverse(factor, n) else { throw .degenerate(axis: n - 1, ratio: 0) }
         self.mean = mean
         self.factor = factor
         inverseFactor = inverse
@@ -87,13 +87,13 @@ public struct Frame: Sendable, Equatable {
     }
 
     /// L Lᵀ: the physical covariance of N(0, I) in this frame (that of the law the frame was made from).
-    public var covariance: [Double] { FrameAlgebra.multiply(factor, FrameAlgebra.transpose(factor, dimension), dimension) }
+    public var covariance: [Double] { SmallMatrix.multiply(factor, SmallMatrix.transpose(factor, dimension), dimension) }
 
     /// The map from this frame's coordinates to `next`'s for points carried by x ↦ B x + s:
     /// y′ = G y + c with G = L′⁻¹BL and c = L′⁻¹(Bμ + s − μ′).
     public func change(to next: Frame, flow b: [Double], shift s: [Double]) -> (linear: [Double], shift: [Double]) {
         let n = dimension
-        let bl = FrameAlgebra.multiply(b, factor, n)
+        let bl = SmallMatrix.multiply(b, factor, n)
         var g = [Double](repeating: 0, count: n * n)
         for j in 0..<n {
             let column = next.applyInverse((0..<n).map { bl[$0 * n + j] })
@@ -118,14 +118,6 @@ public struct Frame: Sendable, Equatable {
         }
         for i in 0..<n { for j in 0..<i { let a = 0.5 * (result[i * n + j] + result[j * n + i]); result[i * n + j] = a; result[j * n + i] = a } }
         return result
-    }
-
-    /// The drift −A(x − x₀) in frame coordinates: dy = −(L⁻¹AL) y dt − L⁻¹A(μ − x₀) dt. Returns (L⁻¹AL, L⁻¹A(μ − x₀)).
-    public func transformedDrift(_ a: [Double], fixedPoint x0: [Double]) -> (matrix: [Double], offset: [Double]) {
-        let n = dimension
-        let (g, _) = change(to: self, flow: a, shift: [Double](repeating: 0, count: n))
-        let offset = applyInverse((0..<n).map { i in (0..<n).reduce(0) { $0 + a[i * n + $1] * (mean[$1] - x0[$1]) } })
-        return (g, offset)
     }
 
     /// L⁻¹ v.
@@ -156,8 +148,8 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Small dense products for frames (n ≤ 8).
-enum FrameAlgebra {
+/// Small dense matrix arithmetic (n ≤ 8) for frames and row factorisations, row-major.
+enum SmallMatrix {
     static func multiply(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
         var c = [Double](repeating: 0, count: n * n)
         for i in 0..<n { for k in 0..<n { let x = a[i * n + k]; if x != 0 { for j in 0..<n { c[i * n + j] += x * b[k * n + j] } } } }

@@ -18,8 +18,8 @@ public enum RowFactorization {
                     for j in 0..<i { m[k * i + j] = b[j * n + k] }
                     rhs[k] = b[i * n + k]
                 }
-                guard let lower = solve(m, rhs, i) else { return nil }
-                for j in 0..<i { c[j] = lower[j] }
+                guard let inverse = SmallMatrix.inverse(m, i) else { return nil }
+                for j in 0..<i { c[j] = (0..<i).reduce(0) { $0 + inverse[j * i + $1] * rhs[$1] } }
             }
             for k in i..<n {
                 var s = b[i * n + k]
@@ -44,30 +44,5 @@ public enum RowFactorization {
             for j in 0..<n { m[i * n + j] = new[j] }
         }
         return m
-    }
-
-    /// x with M x = r (row-major i×i) by elimination with partial pivoting, or nil when M is singular.
-    private static func solve(_ m: [Double], _ r: [Double], _ n: Int) -> [Double]? {
-        var a = m, x = r
-        let scale = m.map(abs).max() ?? 0
-        for k in 0..<n {
-            let p = (k..<n).max { abs(a[$0 * n + k]) < abs(a[$1 * n + k]) }!
-            guard abs(a[p * n + k]) > Double(n) * .ulpOfOne * scale else { return nil }
-            if p != k {
-                for j in 0..<n { a.swapAt(k * n + j, p * n + j) }
-                x.swapAt(k, p)
-            }
-            for i in (k + 1)..<n {
-                let f = a[i * n + k] / a[k * n + k]
-                for j in k..<n { a[i * n + j] -= f * a[k * n + j] }
-                x[i] -= f * x[k]
-            }
-        }
-        for k in stride(from: n - 1, through: 0, by: -1) {
-            var s = x[k]
-            for j in (k + 1)..<n { s -= a[k * n + j] * x[j] }
-            x[k] = s / a[k * n + k]
-        }
-        return x
     }
 }

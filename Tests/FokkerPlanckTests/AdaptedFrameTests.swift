@@ -79,7 +79,7 @@ import Spectral
                 let f = stepper.frame, l = f.factor, c = 1.05 * cos(0.1745), s = 1.05 * sin(0.1745)
                 let turned = [l[0] * c + l[1] * s, -l[0] * s + l[1] * c, l[2] * c + l[3] * s, -l[2] * s + l[3] * c]
                 let next = try Frame(mean: f.point(atFrameCoordinates: [0.1, -0.05]), factor: turned)
-                try stepper.changeFrame(of: state, to: next, covariance: next.covariance)
+                try stepper.changeFrame(of: state, to: next)
             }
             _ = try stepper.attempt(state, step: 0.1, tolerance: 0)
             let out = grid.makeField()

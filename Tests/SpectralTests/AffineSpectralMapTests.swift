@@ -25,7 +25,7 @@ import Testing
     }
 
     static func transposeProduct(_ g: [Double], _ n: Int) -> [Double] {
-        FrameAlgebra.multiply(g, FrameAlgebra.transpose(g, n), n)
+        SmallMatrix.multiply(g, SmallMatrix.transpose(g, n), n)
     }
 
     /// A contracting, shearing 2-D map with a shift and a spread that brings the law back to about N(0, I).

@@ -2,7 +2,7 @@
 #   make example   installs what is missing, builds in release mode, runs the built-in example
 #   make test      installs what is missing, runs the whole test suite (release build), then the notebooks in
 #                  their small mode (scripts/notebooks.sh --small)
-#   make fuzz      runs 3000 mutated run files through sgdfp solve (300 of them are part of make test)
+#   make fuzz      runs 5000 mutated run files through sgdfp solve and 500 damaged data and HDF5 inputs (a tenth of each in make test)
 #   make notebooks regenerates the notebooks' data and the figures in notebooks-data/figures/ (a few minutes)
 SWIFT ?= swift
 PYTHON_ENV := $(CURDIR)/.venv/bin/python
@@ -49,5 +49,5 @@ test-long: deps python-env
 
 fuzz: deps python-env
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	SGDFP_FUZZ_CASES=$${SGDFP_FUZZ_CASES:-3000} SGDFP_BINARY=$(CURDIR)/.build/release/sgdfp \
+	SGDFP_FUZZ_CASES=$${SGDFP_FUZZ_CASES:-5000} SGDFP_BINARY=$(CURDIR)/.build/release/sgdfp \
 	  $(SWIFT) test $(TEST_FLAGS) --skip-build --filter FuzzTests

@@ -49,6 +49,17 @@ public final class ExactComparison: FrameObserver {
         public var l1Error: Double?
         public var exactMean: [Double]
         public var exactCovariance: [Double]
+
+        /// The record of a frame with moments (mean, covariance) against the exact (exactMean, exactCovariance).
+        public init(time: Double, mean: [Double], covariance: [Double], exactMean: [Double], exactCovariance: [Double], l1Error: Double?) {
+            let scale = max(exactCovariance.map(abs).max() ?? 1, 1e-300)
+            self.time = time
+            meanError = zip(mean, exactMean).map { abs($0 - $1) }.max()! / scale.squareRoot()
+            covarianceError = zip(covariance, exactCovariance).map { abs($0 - $1) }.max()! / scale
+            self.l1Error = l1Error
+            self.exactMean = exactMean
+            self.exactCovariance = exactCovariance
+        }
     }
 
     public let exact: ExactSolution
@@ -68,9 +79,6 @@ public final class ExactComparison: FrameObserver {
 
     public func observe(_ frame: SimulationFrame) throws {
         let m = exact.moments(at: frame.time)
-        let scale = max(m.covariance.map(abs).max() ?? 1, 1e-300)
-        let meanError = zip(frame.moments.mean, m.mean).map { abs($0 - $1) }.max()! / scale.squareRoot()
-        let covarianceError = zip(frame.moments.covariance, m.covariance).map { abs($0 - $1) }.max()! / scale
         var l1: Double?
         if let exactField, let mixture = exact.density(at: frame.time) {
             try mixture.sample(on: grid, origin: origin, into: exactField.buffer)
@@ -83,9 +91,12 @@ public final class ExactComparison: FrameObserver {
                 l1 = Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid)
             }
         }
-        records.append(Record(time: frame.time, meanError: meanError, covarianceError: covarianceError, l1Error: l1,
-                              exactMean: m.mean, exactCovariance: m.covariance))
+        records.append(Record(time: frame.time, mean: frame.moments.mean, covariance: frame.moments.covariance,
+                              exactMean: m.mean, exactCovariance: m.covariance, l1Error: l1))
     }
+
+    /// Counts the frames of an interrupted run that a resumed one continues, in the worst errors.
+    public func include(earlier: [Record]) { records = earlier + records }
 
     public var worstMeanError: Double? { records.map(\.meanError).max() }
     public var worstCovarianceError: Double? { records.map(\.covarianceError).max() }

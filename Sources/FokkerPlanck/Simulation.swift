@@ -16,6 +16,13 @@ public struct SimulationSettings: Sendable {
     public var boundaryTolerance: Double
     /// Largest relative change of total mass tolerated (round-off is orders of magnitude below).
     public var massTolerance: Double
+    /// Where the output schedule started, when this run goes on with it (a resumed run): frames then fall at
+    /// exactly the times of the uninterrupted run, origin + k · outputEvery.
+    public var scheduleOrigin: Double?
+    /// The adaptive controller's first step, when a resumed run takes over the interrupted run's.
+    public var initialStep: Double?
+    /// Whether the state at the start is a frame (false when it was already written: a resumed run).
+    public var emitsStartFrame = true
 
     public init(stopTime: Double, outputEvery: Double, tolerance: Double = 1e-8, fixedStep: Double? = nil,
                 maxSteps: Int = 10_000_000, boundaryTolerance: Double = 1e-7, massTolerance: Double = 1e-9) {
@@ -35,6 +42,8 @@ public struct SimulationFrame {
     public var steps: Int
     /// Last accepted step size (0 at the start).
     public var stepSize: Double
+    /// The step the controller proposes after this frame (infinite for exact schemes).
+    public var nextStep: Double = .infinity
     /// Real density on the grid (valid only during the callback).
     public var density: UnsafeBufferPointer<Double>
     /// Moments with the mean in uncentred coordinates (θ, v).
@@ -99,12 +108,14 @@ public final class Simulation {
         time = startTime
     }
 
-    /// Output times from the current time to `stop`, every `every`, always including `stop`.
-    public static func outputTimes(start: Double, stop: Double, every: Double) -> [Double] {
+    /// Output times from the current time to `stop`, every `every` from `origin` (the start when nil),
+    /// always including `stop`.
+    public static func outputTimes(start: Double, stop: Double, every: Double, origin: Double? = nil) -> [Double] {
         var times = [start]
-        var k = 1
+        let origin = origin ?? start
+        var k = Int(clamping: (start - origin) / every, to: 0...Int(1 << 40)) + 1
         while true {
-            let t = start + Double(k) * every
+            let t = origin + Double(k) * every
             if t >= stop - 1e-9 * every { break }
             times.append(t)
             k += 1
@@ -157,6 +168,8 @@ public final class Simulation {
         var lastReport = -1.0
 
         var outputTime = 0.0
+        stepper.reset()
+        var h = settings.fixedStep ?? settings.initialStep ?? stepper.initialStep(for: state)
         func emit() throws {
             let entered = seconds()
             defer { outputTime += seconds() - entered }
@@ -171,14 +184,12 @@ public final class Simulation {
                 throw SimulationError.densityAtBoundary(time: time, axis: grid.axes[a].name, fraction: f)
             }
             m.mean = zip(m.mean, stepper.dynamics.stationaryPoint).map { $0 + $1 }
-            let frame = SimulationFrame(time: time, steps: steps, stepSize: lastStep, density: UnsafeBufferPointer(real.buffer), moments: m,
-                                        frameView: view)
+            let frame = SimulationFrame(time: time, steps: steps, stepSize: lastStep, nextStep: stepper.isAdaptive ? h : .infinity,
+                                        density: UnsafeBufferPointer(real.buffer), moments: m, frameView: view)
             for observer in observers { try observer.observe(frame) }
         }
-        try emit()
-        stepper.reset()
-        var h = settings.fixedStep ?? stepper.initialStep(for: state)
-        let times = Self.outputTimes(start: startTime, stop: settings.stopTime, every: settings.outputEvery)
+        if settings.emitsStartFrame { try emit() }
+        let times = Self.outputTimes(start: startTime, stop: settings.stopTime, every: settings.outputEvery, origin: settings.scheduleOrigin)
         for target in times.dropFirst() {
             switch stepper.control {
             case .exact:

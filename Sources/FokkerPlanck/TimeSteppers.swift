@@ -30,6 +30,15 @@ public enum TimeSteppers {
             }
         }
 
+        /// Whether the scheme chooses its own steps (so that a resumed run needs its controller's last proposal).
+        public var isAdaptive: Bool {
+            switch kind {
+            case let .lawson(tableau): return tableau.isAdaptive
+            case .exact: return false
+            case .strang: return true
+            }
+        }
+
         /// Why the scheme cannot run this problem, or nil when it can.
         public func unavailability(for dynamics: LinearDynamics) -> String? {
             switch kind {

@@ -45,9 +45,28 @@ public struct AtomicOutput: Sendable {
         guard access(directory, W_OK | X_OK) == 0 else {
             throw PhaseSpaceIOError(.notWritable, "Output directory \(directory) is not writable; choose another path with -o.")
         }
-        temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(name).partial-\(getpid())").path
+        temporaryPath = Self.partialPrefix(of: destination) + "\(getpid())"
         // A leftover of an earlier process with the same id would make the exclusive create fail.
         unlink(temporaryPath)
+    }
+
+    /// The temporary name of `destination` without the process id: `<directory>/.<name>.partial-`.
+    static func partialPrefix(of destination: String) -> String {
+        let url = URL(fileURLWithPath: destination)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-").path
+    }
+
+    /// The temporary files of `destination` that other processes left, oldest first.
+    static func partials(of destination: String) -> [String] {
+        let prefix = partialPrefix(of: destination)
+        let directory = URL(fileURLWithPath: prefix).deletingLastPathComponent().path
+        let name = URL(fileURLWithPath: prefix).lastPathComponent
+        let own = prefix + "\(getpid())"
+        let found = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix(name) && Int($0.dropFirst(name.count)) != nil }
+            .map { directory + "/" + $0 }.filter { $0 != own }
+        func modified(_ p: String) -> Date { ((try? FileManager.default.attributesOfItem(atPath: p))?[.modificationDate] as? Date) ?? .distantPast }
+        return found.sorted { modified($0) < modified($1) }
     }
 
     /// Moves the finished temporary file to the destination. Without `overwrite` it refuses to replace a

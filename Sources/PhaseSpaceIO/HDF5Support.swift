@@ -17,8 +17,13 @@ enum H5 {
     /// Turns off HDF5's automatic printing of error stacks. In thread-safe builds the setting is per
     /// thread, and Swift code may run on any thread, so every entry point calls this.
     static func quiet() {
+        _ = withoutExitCleanup
         H5Eset_auto2(_sgdfp_h5e_default(), nil, nil)
     }
+
+    /// HDF5's exit handler closes every file still open, and crashes on one whose write failed (a full
+    /// disk); sgdfp closes or abandons its files itself, so the handler is turned off before first use.
+    private static let withoutExitCleanup: Void = { H5dont_atexit() }()
 
     /// The most specific message on the current thread's HDF5 error stack, if any. Call it right after
     /// the failing call: the next API call clears the stack.
@@ -39,7 +44,12 @@ enum H5 {
 
     /// An error for an unexpected library failure, with HDF5's own reason appended.
     static func failure(_ what: String) -> PhaseSpaceIOError {
-        if let detail = innermostError() {
+        // A failed write carries the system's errno (ENOSPC, EFBIG, EDQUOT ...) inside a long diagnostic.
+        let detail = innermostError()
+        if let detail, let range = detail.range(of: #"errno = \d+"#, options: .regularExpression), let code = Int32(detail[range].dropFirst(8)) {
+            return PhaseSpaceIOError(.notWritable, "\(what) failed: \(String(cString: strerror(code))); free space on the file system (or raise its quota or file size limit), or write elsewhere with -o.")
+        }
+        if let detail {
             return PhaseSpaceIOError(.library, "\(what) failed in the HDF5 library (\(detail)); check the file system and the file, then retry.")
         }
         return PhaseSpaceIOError(.library, "\(what) failed in the HDF5 library; check the file system and the file, then retry.")
@@ -159,6 +169,7 @@ enum H5 {
 
     /// The HDF5 library version in use, e.g. "1.10.8".
     static var libraryVersion: String {
+        _ = withoutExitCleanup
         var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
         H5get_libversion(&major, &minor, &release)
         return "\(major).\(minor).\(release)"

@@ -7,13 +7,19 @@ enum InterruptCleanup {
     static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     nonisolated(unsafe) private static var temporaryPath: [CChar]?
+    nonisolated(unsafe) private static var lockPath: [CChar]?
 
-    static func protect(_ path: String) {
+    /// Removes `path` and the lock file `lock` on a signal.
+    static func protect(_ path: String, lock: String) {
         temporaryPath = path.cString(using: .utf8)
+        lockPath = lock.cString(using: .utf8)
         for s in signals { install(s, handler) }
     }
 
-    static func release() { temporaryPath = nil }
+    static func release() {
+        temporaryPath = nil
+        lockPath = nil
+    }
 
     /// Handles `sig` unless it was ignored when the process started (as `nohup` ignores SIGHUP), and
     /// unblocks it, since a blocked mask is inherited from whatever launched the process.
@@ -29,7 +35,9 @@ enum InterruptCleanup {
     }
 
     private static let handler: @convention(c) (Int32) -> Void = { sig in
-        if let p = InterruptCleanup.temporaryPath { p.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
+        for path in [InterruptCleanup.temporaryPath, InterruptCleanup.lockPath] {
+            if let p = path { p.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
+        }
         _exit(128 + sig)
     }
 }

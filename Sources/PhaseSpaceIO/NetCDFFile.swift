@@ -221,6 +221,21 @@ public final class NetCDFFile {
         timeCount += 1
     }
 
+    /// Keeps the first `count` time records of every time-dependent variable and drops the rest (a record
+    /// that an interrupted writer left incomplete); the next `appendTime` writes record `count`.
+    public func truncateRecords(to count: Int) throws {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        H5.quiet()
+        try requireOpen()
+        for name in variableOrder {
+            guard var v = variables[name], v.isTimeDependent, v.shape[0] > count else { continue }
+            v.shape[0] = count
+            try H5.check(H5Dset_extent(v.id, v.shape.map { hsize_t($0) }), "Truncating \(name) to \(count) records")
+            variables[name] = v
+        }
+        timeCount = min(timeCount, count)
+    }
+
     /// The number of time records appended so far.
     public var timeRecordCount: Int { timeCount }
 

@@ -184,6 +184,16 @@ public final class NetCDFReader {
         return try body(dataset)
     }
 
+    /// Whether a variable holds floating-point numbers (an integer density is no density sgdfp wrote).
+    public func isFloatingPoint(_ variable: String) throws -> Bool {
+        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        return try withDataset(variable) { dataset in
+            let type = try H5.check(H5Dget_type(dataset), "Reading the type of \(variable)")
+            defer { H5Tclose(type) }
+            return H5Tget_class(type) == H5T_FLOAT
+        }
+    }
+
     private static func requireNumeric(_ dataset: hid_t, _ variable: String) throws {
         let type = try H5.check(H5Dget_type(dataset), "Reading the type of \(variable)")
         defer { H5Tclose(type) }

@@ -102,14 +102,43 @@ public enum OutputFile {
         }
     }
 
-    private static func atomically<T>(_ destination: String, overwrite: Bool, _ body: (String) throws -> T) throws -> T {
+    /// Continues the partial file `partial` that a killed run of `destination` left: `body` appends to a copy
+    /// of it, which replaces `destination` when complete. The partial (and any other a killed run left) is
+    /// removed only then, so a resumed run that fails leaves it as it found it.
+    @discardableResult
+    public static func resume<T>(_ partial: String, into destination: String, overwrite: Bool, body: (NetCDFFile) throws -> T) throws -> T {
+        try atomically(destination, overwrite: overwrite, afterCommit: { for p in AtomicOutput.partials(of: destination) { unlink(p) } }) { temporary in
+            try FileManager.default.copyItem(atPath: partial, toPath: temporary)
+            let file = try NetCDFFile.openForAppending(at: temporary)
+            return try closing(file) { try body(file) }
+        }
+    }
+
+    /// The temporary files that killed runs writing `destination` left beside it, oldest first; throws
+    /// when another process is writing `destination` now.
+    public static func leftovers(of destination: String) throws -> [String] {
+        if OutputLock.isHeld(for: destination) {
+            throw PhaseSpaceIOError(.fileExists, "Another sgdfp process is writing \(destination); wait for it to finish, or choose another path with -o.")
+        }
+        return AtomicOutput.partials(of: destination)
+    }
+
+    private static func atomically<T>(_ destination: String, overwrite: Bool, afterCommit: () -> Void = {}, _ body: (String) throws -> T) throws -> T {
+        // The lock first: a second run on the same path is refused before it does any work.
+        let lock = try OutputLock(destination: destination)
+        defer { lock.release() }
         let output = try AtomicOutput(destination: destination, overwrite: overwrite)
-        InterruptCleanup.protect(output.temporaryPath)
+        InterruptCleanup.protect(output.temporaryPath, lock: lock.path)
         defer { InterruptCleanup.release() }
         do {
             let result = try body(output.temporaryPath)
             try output.commit()
+            afterCommit()
             return result
+        } catch let error as PhaseSpaceIOError {
+            output.abandon()
+            // The hidden temporary name means nothing to the user: name the file they asked for.
+            throw PhaseSpaceIOError(error.kind, error.message.replacingOccurrences(of: output.temporaryPath, with: destination))
         } catch {
             output.abandon()
             throw error

@@ -35,14 +35,18 @@ public struct RunOutputLayout: Sendable {
     public var hasExactMoments: Bool
     /// Write `frame_mean` and `frame_factor`, the adapted frame x = frame_mean + frame_factor · y of every frame.
     public var writesFrame: Bool
+    /// Write `next_step_size`, the step an adaptive scheme's controller proposes after each frame, from which
+    /// a resumed run goes on exactly as the uninterrupted one.
+    public var writesNextStep: Bool
     /// Root attributes: title, source, history, configuration, FFTW version ... `Conventions` is always
     /// "CF-1.10" and `hdf5_version` is added by the writer.
     public var rootAttributes: [String: AttributeValue]
 
     public init(axes: [PhaseSpaceAxis], writeFullDensity: Bool = true, writeMarginals: Bool = true,
                 hasExactSolution: Bool = false, hasExactMoments: Bool = false, writesFrame: Bool = false,
-                rootAttributes: [String: AttributeValue] = [:]) {
+                writesNextStep: Bool = false, rootAttributes: [String: AttributeValue] = [:]) {
         self.writesFrame = writesFrame
+        self.writesNextStep = writesNextStep
         self.axes = axes
         self.writeFullDensity = writeFullDensity
         self.writeMarginals = writeMarginals
@@ -87,6 +91,8 @@ public enum RunVariable {
     public static let exactDensity = "exact_density"
     public static let exactMean = "exact_mean"
     public static let exactCovariance = "exact_covariance"
+    public static let relativeL1Error = "relative_l1_error"
+    public static let nextStepSize = "next_step_size"
     public static let frameMean = "frame_mean"
     public static let frameFactor = "frame_factor"
     /// The last frame's state on the adapted frame's grid, over the dimensions `frame_y1` … (`frameCoordinate`).
@@ -138,12 +144,17 @@ public struct RunFrame {
     public var exactCovariance: [Double]?
     /// The adapted frame: its mean (uncentred, length n) and factor L (n*n row-major).
     public var frameMean: [Double]?
+    /// Relative L¹ distance to the exact density (written when the layout has the exact solution).
+    public var l1Error: Double?
+    /// The step the controller proposes next (written when the layout writes it).
+    public var nextStep: Double?
     public var frameFactor: [Double]?
 
     public init(time: Double, mass: Double, minDensity: Double, negativeMass: Double, stepSize: Double,
                 mean: [Double], covariance: [Double], density: UnsafeBufferPointer<Double>? = nil,
                 marginals: [String: [Double]] = [:], exactDensity: UnsafeBufferPointer<Double>? = nil,
-                exactMarginals: [String: [Double]] = [:], exactMean: [Double]? = nil, exactCovariance: [Double]? = nil) {
+                exactMarginals: [String: [Double]] = [:], exactMean: [Double]? = nil, exactCovariance: [Double]? = nil, l1Error: Double? = nil) {
+        self.l1Error = l1Error
         self.time = time
         self.mass = mass
         self.minDensity = minDensity

@@ -16,7 +16,7 @@ public struct RunOutputReader {
         guard dimensions == [RunVariable.time] + axisNames else {
             throw PhaseSpaceIOError(.notRunFile, "Variable density of \(path) has dimensions \(dimensions) instead of \([RunVariable.time] + axisNames); pass a file written by sgdfp solve.")
         }
-        let times = try reader.read(RunVariable.time)
+        let times = try checkedTimes(reader, path)
         // An interrupted run may have a time value whose density record was never written.
         let records = min(times.count, try reader.shape(of: RunVariable.density)[0])
         guard records > 0 else {
@@ -33,6 +33,18 @@ public struct RunOutputReader {
 }
 
 extension RunOutputReader {
+    /// The times of a run file whose density a run may start from: increasing, with a float64 density.
+    static func checkedTimes(_ reader: NetCDFReader, _ path: String) throws -> [Double] {
+        guard try reader.isFloatingPoint(RunVariable.density) else {
+            throw PhaseSpaceIOError(.notRunFile, "Variable density of \(path) holds integers, not a probability density; pass a file written by sgdfp solve.")
+        }
+        let times = try reader.read(RunVariable.time)
+        if let i = times.indices.dropFirst().first(where: { !(times[$0] > times[$0 - 1]) }) {
+            throw PhaseSpaceIOError(.notRunFile, "The times of \(path) do not increase (t = \(times[i]) follows t = \(times[i - 1])); pass a file written by sgdfp solve.")
+        }
+        return times
+    }
+
     /// The adapted-frame state of a run's last frame (`RunOutputWriter.writeFrameState`): the frame grid's
     /// coordinates, the density on it, and the frame (mean uncentred, factor row-major); nil when the run
     /// was not solved in an adapted frame.
@@ -61,7 +73,7 @@ extension RunOutputReader {
         guard reader.hasVariable(RunVariable.density) else {
             throw PhaseSpaceIOError(.notRunFile, "Run file \(path) was written without the full density; rerun it with [output] full_density = true.")
         }
-        let times = try reader.read(RunVariable.time)
+        let times = try checkedTimes(reader, path)
         let records = min(times.count, try reader.shape(of: RunVariable.density)[0])
         guard records > 0 else {
             throw PhaseSpaceIOError(.notRunFile, "Run file \(path) has no time records; rerun it so that it writes at least one frame.")

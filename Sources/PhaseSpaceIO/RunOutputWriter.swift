@@ -35,6 +35,16 @@ public final class RunOutputWriter {
         try defineEverything()
     }
 
+    /// Continues a file that `RunOutputWriter` wrote (opened with `NetCDFFile.openForAppending`) after its
+    /// first `records` time records, dropping any beyond them.
+    public init(resuming file: NetCDFFile, layout: RunOutputLayout, records: Int) throws {
+        try Self.validate(layout)
+        self.layout = layout
+        self.file = file
+        try file.truncateRecords(to: records)
+        recordCount = records
+    }
+
     /// Appends one time record to every time-dependent variable and flushes. The frame is checked
     /// whole before anything is written.
     public func append(_ frame: RunFrame) throws {
@@ -64,6 +74,12 @@ public final class RunOutputWriter {
         if layout.writesExactMoments {
             try file.writeRecord(RunVariable.exactMean, index: index, values: frame.exactMean!)
             try file.writeRecord(RunVariable.exactCovariance, index: index, values: frame.exactCovariance!)
+        }
+        if layout.hasExactSolution {
+            try file.writeRecord(RunVariable.relativeL1Error, index: index, values: [frame.l1Error ?? .nan])
+        }
+        if layout.writesNextStep {
+            try file.writeRecord(RunVariable.nextStepSize, index: index, values: [frame.nextStep ?? .nan])
         }
         if layout.writesFrame {
             try file.writeRecord(RunVariable.frameMean, index: index, values: frame.frameMean!)
@@ -101,18 +117,28 @@ public final class RunOutputWriter {
         }
     }
 
-    /// The state an adapted-frame run continues from: q(y) on the frame grid at the last frame, with the
-    /// frame's own coordinates `frame_y1` … as dimensions (x = frame_mean + frame_factor · y at the last time).
-    public func writeFrameState(coordinates: [[Double]], values: UnsafeBufferPointer<Double>) throws {
+    /// The state an adapted-frame run continues from: q(y) on the frame grid at the latest frame (its `time`
+    /// attribute), with the frame's own coordinates `frame_y1` … as dimensions (x = frame_mean + frame_factor · y
+    /// at that time). Written after every frame, in place and uncompressed, so that a killed run can resume.
+    public func writeFrameState(coordinates: [[Double]], values: UnsafeBufferPointer<Double>, time: Double) throws {
         let names = coordinates.indices.map(RunVariable.frameCoordinate)
+        if file.variableNames.contains(RunVariable.frameDensity) {
+            try file.write(RunVariable.frameDensity, values: values)
+            try file.setAttribute("time", .double(time), on: RunVariable.frameDensity)
+            return try file.flush()
+        }
         for (i, name) in names.enumerated() {
             try file.defineDimension(name, coordinates: coordinates[i], attributes: [
                 "long_name": .text("adapted-frame coordinate y\(i + 1) at the last time"), "units": .text("1"),
                 "comment": .text("x = frame_mean + frame_factor · y at the last record; units of the law's standard deviations"),
             ])
         }
-        try writeField(RunVariable.frameDensity, dimensions: names, values: values,
-                       longName: "density of the last frame in adapted-frame coordinates, |det L| p(frame_mean + L y)", units: "1")
+        try file.defineVariable(RunVariable.frameDensity, dimensions: names, attributes: [
+            "long_name": .text("density of the latest frame in adapted-frame coordinates, |det L| p(frame_mean + L y)"), "units": .text("1"),
+            "time": .double(time),
+        ])
+        try file.write(RunVariable.frameDensity, values: values)
+        try file.flush()
     }
 
     /// The number of frames appended so far.
@@ -195,6 +221,12 @@ public final class RunOutputWriter {
             try define(RunVariable.exactMean, [time, RunVariable.component], "exact mean of the phase-space density", meanUnits, comment: unitComment)
             try define(RunVariable.exactCovariance, [time, RunVariable.component, RunVariable.componentB],
                        "exact covariance of the phase-space density", covarianceUnits, comment: unitComment)
+        }
+        if layout.hasExactSolution {
+            try series(RunVariable.relativeL1Error, "relative L1 distance of the density to the exact density", "1")
+        }
+        if layout.writesNextStep {
+            try series(RunVariable.nextStepSize, "step the adaptive controller proposes after this frame", "1")
         }
         if layout.writesFrame {
             try define(RunVariable.frameMean, [time, RunVariable.component], "mean of the adapted frame", meanUnits, comment: unitComment)

@@ -171,21 +171,24 @@ public struct RunSetup: Sendable {
         return field
     }
 
-    /// The time stepper of this run, with its FFT plans made (and FFTW wisdom read and kept).
-    public func makeStepper(effort: PlanningEffort) throws -> any TimeStepper {
+    /// The time stepper of this run, with its FFT plans made (and FFTW wisdom read and kept); in an adapted
+    /// frame it starts in `frame` (the run's initial frame when nil).
+    public func makeStepper(effort: PlanningEffort, frame: Frame? = nil) throws -> any TimeStepper {
         FFTWRuntime.setThreads(configuration.grid.threads)
         return try configuration.withWisdom {
             if let adaptedFrame {
-                return try AdaptedExactPropagator(dynamics: dynamics, grid: grid, frameGrid: adaptedFrame.grid, mean: adaptedFrame.frame.mean,
-                                                  covariance: adaptedFrame.frame.covariance, effort: effort)
+                let start = frame ?? adaptedFrame.frame
+                return try AdaptedExactPropagator(dynamics: dynamics, grid: grid, frameGrid: adaptedFrame.grid, mean: start.mean,
+                                                  covariance: start.covariance, effort: effort)
             }
             return try TimeSteppers.make(scheme, dynamics: dynamics, grid: grid, effort: effort, substepNorm: substepNorm)
         }
     }
 
     /// The driver of this run, with its stepper and the initial state (sampled exactly in the frame when
-    /// the frame is adapted).
-    public func makeSimulation(effort: PlanningEffort) throws -> Simulation {
+    /// the frame is adapted), or the state of the last complete record of `partial`, a killed run of it.
+    public func makeSimulation(effort: PlanningEffort, resuming partial: PartialRun? = nil) throws -> Simulation {
+        if let partial { return try resumedSimulation(effort: effort, partial) }
         let stepper = try makeStepper(effort: effort)
         if let adapted = stepper as? AdaptedExactPropagator {
             let state = adapted.makeState()
@@ -197,6 +200,26 @@ public struct RunSetup: Sendable {
             return Simulation(stepper: stepper, initialState: state, startTime: startTime)
         }
         return Simulation(stepper: stepper, initialDensity: try initialDensity(), startTime: startTime)
+    }
+
+    private func resumedSimulation(effort: PlanningEffort, _ partial: PartialRun) throws -> Simulation {
+        let time = partial.times.last!
+        if let adaptedFrame {
+            guard let saved = partial.frameState, saved.density.count == adaptedFrame.grid.pointCount else {
+                throw StudyError("The partial file \(partial.path) holds no frame state of this run's frame grid, so it cannot be resumed; delete it and run again without --resume.")
+            }
+            let frame = try Frame(mean: zip(saved.mean, dynamics.stationaryPoint).map(-), factor: saved.factor)
+            let stepper = try makeStepper(effort: effort, frame: frame)
+            let state = stepper.representation.makeState()
+            for i in 0..<saved.density.count { state[i] = saved.density[i] }
+            return Simulation(stepper: stepper, initialState: state, startTime: time)
+        }
+        guard let density = partial.density, density.count == grid.pointCount else {
+            throw StudyError("The partial file \(partial.path) holds no full density of this run's grid ([output] full_density), so it cannot be resumed; delete it and run again without --resume.")
+        }
+        let field = grid.makeField()
+        for i in 0..<density.count { field[i] = density[i] }
+        return Simulation(stepper: try makeStepper(effort: effort), initialDensity: field, startTime: time)
     }
 
     /// The driver's settings for this run file's [time] section.

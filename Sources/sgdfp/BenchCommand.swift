@@ -37,20 +37,12 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1.") }
-        for name in (schemes ?? "").split(separator: ",") where !TimeSteppers.names.contains(String(name)) {
-            throw ValidationError("Unknown scheme '\(name)'; choose from \(TimeSteppers.names.joined(separator: ", ")).")
-        }
-        for name in (stationary ?? "").split(separator: ",") where name != "all" && !StationaryBenchmark.cases.contains(where: { $0.name == name }) {
-            throw ValidationError("Unknown stationary case '\(name)'; choose from \(StationaryBenchmark.cases.map(\.name).joined(separator: ", ")) or all.")
-        }
-        for name in selectedCases where BenchCase.named(name) == nil {
-            throw ValidationError("Unknown case '\(name)'; choose from \(BenchCase.all.map(\.name).joined(separator: ", ")).")
-        }
+        for name in (schemes ?? "").split(separator: ",") where !TimeSteppers.names.contains(String(name)) { throw ValidationError("Unknown scheme '\(name)'; choose from \(TimeSteppers.names.joined(separator: ", ")).") }
+        for name in (stationary ?? "").split(separator: ",") where name != "all" && !StationaryBenchmark.cases.contains(where: { $0.name == name }) { throw ValidationError("Unknown stationary case '\(name)'; choose from \(StationaryBenchmark.cases.map(\.name).joined(separator: ", ")) or all.") }
+        for name in selectedCases where BenchCase.named(name) == nil { throw ValidationError("Unknown case '\(name)'; choose from \(BenchCase.all.map(\.name).joined(separator: ", ")).") }
     }
 
-    var selectedCases: [String] {
-        cases == "all" ? BenchCase.all.map(\.name) : cases.split(separator: ",").map(String.init)
-    }
+    var selectedCases: [String] { cases == "all" ? BenchCase.all.map(\.name) : cases.split(separator: ",").map(String.init) }
 
     func run() throws {
         if sgd { return print(Describe.sgdBench(SGDBenchmark(repeats: repeats).run())) }
@@ -62,15 +54,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         if let stationary { return try stationaryBench(stationary.split(separator: ",").map(String.init)) }
-        if let export {
-            try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
-            for name in selectedCases {
-                let path = (export as NSString).appendingPathComponent("\(name).toml")
-                try BenchCase.named(name)!.runFile().write(toFile: path, atomically: true, encoding: .utf8)
-                print("wrote \(path)")
-            }
-            return
-        }
+        if let export { return try BenchCase.export(selectedCases, to: export).forEach { print("wrote \($0)") } }
         var bench = SchemeBenchmark()
         (bench.repeats, bench.schemes, bench.tolerance, bench.threads) = (repeats, schemes?.split(separator: ",").map(String.init), tolerance, threads)
         table = ConsoleTable("case", "grid", "scheme", "t", "frames", "steps", "wall [s]", "FFT pairs/frame", "L1 / moment err", "speed-up", "peak [MiB]", "predicted [MiB]")

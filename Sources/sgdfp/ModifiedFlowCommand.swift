@@ -34,6 +34,7 @@ struct ModifiedFlowCommand: ParsableCommand {
 
     func run() throws {
         var study = try ModifiedFlowStudy(configuration: try runFile.configuration())
+        try runFile.reportLeftovers(of: output)
         (study.chains, study.steps, study.rows, study.seed) = (chains, steps, rows, seed)
         if !runFile.quiet { print(Describe.model(study.sde) + "\n") }
         let rates = study.rates

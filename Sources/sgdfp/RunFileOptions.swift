@@ -19,6 +19,7 @@ struct RunFileOptions: ParsableArguments {
     var planning: String = "measure"
 
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.") var quiet = false
+    @Flag(help: "Remove the partial files that killed runs of the output left beside it.") var discardPartials = false
 
     /// The run file with `keyed` (flags of a command, as run-file keys), the points and every --set applied.
     func configuration(_ keyed: [(String, String)] = []) throws -> RunConfiguration {
@@ -44,10 +45,20 @@ struct RunFileOptions: ParsableArguments {
 
     var runName: String { runFile ?? "built-in example" }
 
-    /// Refuses an output path that is also the run file, the run's wisdom, its sidecar or its report.
-    func checkOutput(_ output: String, configuration: RunConfiguration, sidecar: SidecarOption, report: String? = nil) throws {
+    /// Refuses an output path that is also the run file, the run's wisdom, its sidecar or its report, or that
+    /// another process is writing; reports (or removes) what killed runs of it left.
+    func checkOutput(_ output: String, configuration: RunConfiguration, sidecar: SidecarOption, report: String? = nil, resuming: Bool = false) throws {
         try OutputPaths.check(output, runFile: runFile, configuration: configuration,
                               sidecar: sidecar.disabled ? nil : XDMFSidecar.path(for: output), report: report)
+        try reportLeftovers(of: output, resuming: resuming)
+    }
+
+    /// Refuses an output another process is writing; names (or removes) what killed runs of it left.
+    func reportLeftovers(of output: String, resuming: Bool = false) throws {
+        for path in try OutputFile.leftovers(of: output) where !resuming {
+            if discardPartials { try FileManager.default.removeItem(atPath: path); continue }
+            writeError("sgdfp: warning: \(path) was left by a killed run of this output; the same solve command with --resume continues it, --discard-partials removes it.")
+        }
     }
 }
 

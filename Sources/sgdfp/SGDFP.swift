@@ -30,8 +30,9 @@ struct SGDFP: ParsableCommand {
             command = try parseAsRoot()
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            let text = message(for: error)
-            fail((text.hasSuffix(".") ? String(text.dropLast()) : text) + "; see 'sgdfp help' for the options.")
+            let text = message(for: error), a = CommandLine.arguments, i = a.indices.dropFirst(2).first { Double(a[$0]) != nil && a[$0].hasPrefix("-") && a[$0 - 1].hasPrefix("--") }
+            let hint = i.map { " (a negative value follows an equals sign: \(a[$0 - 1])=\(a[$0]))" } ?? ""
+            fail((text.hasSuffix(".") ? String(text.dropLast()) : text) + hint + "; see 'sgdfp help' for the options.")
         }
         do {
             try command.run()

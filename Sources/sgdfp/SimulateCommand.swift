@@ -50,6 +50,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let study = try SimulationStudy(configuration: try runFile.configuration(), options: options)
+        try runFile.reportLeftovers(of: output)
         if !runFile.quiet {
             print(Describe.model(study.sde))
             print("\nSGD: \(chains) chains × \(steps) steps (burn-in \(study.burnIn)), \(study.source)\n")

@@ -16,6 +16,7 @@ struct SolveCommand: ParsableCommand {
     @OptionGroup var runFile: RunFileOptions
     @Option(name: .shortAndLong, help: "Output HDF5 file (default: [output] path, sgdfp-example.h5).") var output: String?
     @Flag(help: "Replace the output file if it already exists.") var overwrite = false
+    @Flag(help: "Continue the partial file that a killed run of this output left, from its last complete frame.") var resume = false
     @OptionGroup var sidecar: SidecarOption
     @Option(help: "Learning rate η, > 0 ([sgd] learning_rate; default 0.1).") var learningRate: Double?
     @Option(help: "Momentum β in [0, 1) ([sgd] momentum; default 0.9).") var momentum: Double?
@@ -46,14 +47,15 @@ struct SolveCommand: ParsableCommand {
             throw SimulationError.unknownScheme(config.time.scheme, known: TimeSteppers.choices)
         }
         let setup = try RunSetup.build(config)
-        try runFile.checkOutput(config.output.path, configuration: config, sidecar: sidecar)
+        try runFile.checkOutput(config.output.path, configuration: config, sidecar: sidecar, resuming: resume)
+        let partial = resume ? try SolveStudy.partialToResume(of: config.output.path, configuration: config) : nil
         try sidecar.check(output: config.output.path, overwrite: overwrite)
         if !runFile.quiet {
             print(Describe.model(setup.sde) + "\n")
             print(Describe.grid(setup.grid, stationaryPoint: setup.dynamics.stationaryPoint, frame: setup.adaptedFrame?.reason) + "\n")
         }
         for w in setup.warnings { writeError("sgdfp: warning: \(w)") }
-        let report = try SolveStudy(setup: setup, outputPath: config.output.path, overwrite: overwrite, effort: effort)
+        let report = try SolveStudy(setup: setup, outputPath: config.output.path, overwrite: overwrite, effort: effort, resuming: partial)
             .run(progress: TerminalProgress.handler(quiet: runFile.quiet))
         if !runFile.quiet {
             print(Describe.summary(report, setup: setup))

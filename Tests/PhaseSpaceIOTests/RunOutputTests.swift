@@ -69,6 +69,41 @@ struct RunOutputTests {
         }
     }
 
+    @Test("A partial file: records count as complete only when every variable has them; resuming drops the rest and appends after them")
+    func partialRecordsAndResuming() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let run = SampleRun.make(d: 1, frames: 4)
+        let path = directory.file("run.h5")
+        try run.write(to: path)
+        // A writer killed inside its fifth record: the time value and the mass of record 4 are there, the rest not.
+        let file = try NetCDFFile.openForAppending(at: path)
+        try file.appendTime(9.0)
+        try file.writeRecord(RunVariable.mass, index: 4, values: [1.0])
+        try file.close()
+        let partial = try PartialRun(path: path)
+        #expect(partial.times == run.frames.map(\.time))
+        #expect(partial.density == run.frames.last!.density)
+        #expect(partial.means == run.frames.map(\.mean) && partial.exactMeans! == run.frames.map(\.exactMean))
+        #expect(partial.configuration == "[sgd]\nlearning_rate = 0.1\nmomentum = 0.9\n")
+        // Resuming after record 2 of 4 drops records 3 and 4 and writes the next one as record 3.
+        let appended = try NetCDFFile.openForAppending(at: path)
+        let writer = try RunOutputWriter(resuming: appended, layout: run.layout, records: 3)
+        let f = run.frames[0]
+        try f.density.withUnsafeBufferPointer { density in
+            try f.exactDensity.withUnsafeBufferPointer { exact in
+                try writer.append(RunFrame(time: 7.5, mass: 1, minDensity: 0, negativeMass: 0, stepSize: 0.1, mean: f.mean, covariance: f.covariance,
+                                           density: density, marginals: [:], exactDensity: exact, exactMean: f.exactMean, exactCovariance: f.exactCovariance))
+            }
+        }
+        try writer.close()
+        let reader = try NetCDFReader(path: path)
+        defer { reader.close() }
+        #expect(try reader.read(RunVariable.time) == run.frames.prefix(3).map(\.time) + [7.5])
+        for name in reader.variableNames where try reader.isRecordVariable(name) { #expect(try reader.shape(of: name)[0] == 4, "\(name)") }
+        #expect(try reader.readRecord(RunVariable.density, index: 3) == f.density)
+    }
+
     @Test("lastFrame explains a file written without the full density")
     func lastFrameWithoutDensity() throws {
         let directory = try TemporaryDirectory()

@@ -99,7 +99,7 @@ struct SampleRun {
                         exactDensity: layout.hasExactSolution && layout.writeFullDensity ? exactDensity : nil,
                         exactMarginals: layout.hasExactSolution ? f.exactMarginals : [:],
                         exactMean: layout.hasExactSolution ? f.exactMean : nil,
-                        exactCovariance: layout.hasExactSolution ? f.exactCovariance : nil))
+                        exactCovariance: layout.hasExactSolution ? f.exactCovariance : nil, l1Error: 1e-10 * f.stepSize))
                 }
             }
         }
@@ -138,6 +138,7 @@ struct SampleRun {
             }
             result.append(("exact_mean", ["time", "component"], frames.flatMap(\.exactMean)))
             result.append(("exact_covariance", ["time", "component", "component_b"], frames.flatMap(\.exactCovariance)))
+            result.append(("relative_l1_error", ["time"], frames.map { 1e-10 * $0.stepSize }))
         }
         return result
     }

@@ -57,4 +57,35 @@ import Testing
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try SGDFPBinary.files(in: dir) == ["out.h5", "out.xmf"])
     }
+
+    @Test("A file to continue from with an integer density or times that do not increase is refused with a sentence")
+    func integerOrTimeReversedDensity() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try #require(try SGDFPBinary.run(["solve", "--points", "64", "--stop", "0.3", "--output-every", "0.1", "--planning", "estimate", "-o", "good.h5", "--no-xdmf", "-q"], in: dir).status == 0)
+        let script = """
+            import h5py, shutil, sys
+            d = sys.argv[1]
+            shutil.copy(d + "/good.h5", d + "/reversed.h5")
+            with h5py.File(d + "/reversed.h5", "r+") as f:
+                f["time"][...] = f["time"][()][::-1]
+            shutil.copy(d + "/good.h5", d + "/integer.h5")
+            with h5py.File(d + "/integer.h5", "r+") as f:
+                values = f["density"][()]
+                del f["density"]
+                f.create_dataset("density", data=(values * 1000).astype("int32"), maxshape=(None,) + values.shape[1:])
+                for i, name in enumerate(["time", "theta", "v"]):
+                    f["density"].dims[i].attach_scale(f[name])
+            """
+        let (status, message) = try SGDFPBinary.python(["-c", script, dir.path])
+        try #require(status == 0, "\(message)")
+        for (file, fragment) in [("reversed.h5", "do not increase"), ("integer.h5", "holds integers")] {
+            let r = try SGDFPBinary.run(["solve", "--set", "initial.kind=file", "--set", "initial.file=\(file)", "--stop", "1", "-o", "next.h5", "-q"], in: dir)
+            let lines = r.stderr.split(separator: "\n")
+            #expect(r.status == 1 && lines.count == 1 && r.stderr.hasPrefix("sgdfp: error:") && r.stderr.contains(fragment), "\(file): \(r.stderr)")
+            let analyzed = try SGDFPBinary.run(["analyze", file, "-o", "an.h5", "-q"], in: dir)
+            #expect(analyzed.status == 1 && analyzed.stderr.contains(fragment), "\(file): \(analyzed.stderr)")
+        }
+        #expect(try SGDFPBinary.files(in: dir) == ["good.h5", "integer.h5", "reversed.h5"])
+    }
 }

@@ -25,9 +25,17 @@ enum SGDFPBinary {
     }
 
     static func run(_ arguments: [String], in directory: URL, timeout: Double? = nil) throws -> Result {
-        let binary = try #require(path, "build the tool first: swift build -c release --product sgdfp")
+        try run(URL(fileURLWithPath: try #require(path, "build the tool first: swift build -c release --product sgdfp")), arguments, in: directory, timeout: timeout)
+    }
+
+    /// Runs a /bin/sh command line (to set limits before sgdfp starts) in `directory`.
+    static func runShell(_ command: String, in directory: URL) throws -> Result {
+        try run(URL(fileURLWithPath: "/bin/sh"), ["-c", command], in: directory, timeout: nil)
+    }
+
+    private static func run(_ executable: URL, _ arguments: [String], in directory: URL, timeout: Double?) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
@@ -48,6 +56,19 @@ enum SGDFPBinary {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
                       timedOut: killed.value)
+    }
+
+    /// Starts sgdfp in `directory` without waiting for it, its output discarded.
+    static func start(_ arguments: [String], in directory: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(path, "build the tool first: swift build -c release --product sgdfp"))
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": directory.appendingPathComponent(".cache").path]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// Runs SGDFP_PYTHON (the test environment's interpreter) with `arguments`; returns its exit status and stderr.

@@ -4,6 +4,8 @@ import Testing
 /// Mutated run files, as a user's typos and a fuzzer make them: whatever the file, `sgdfp solve` exits with
 /// status 0 (and writes its file) or 1 with one `sgdfp: error:` line, never a signal, a hang or a partial
 /// file left behind. 300 fixed-seed mutations run in `make test`; `make fuzz` runs more (SGDFP_FUZZ_CASES).
+/// Mutated CSV data sets (`simulate --data`) and damaged HDF5 inputs (`inspect`, `analyze`, a continued
+/// solve) are held to the same rule, a tenth as many of each.
 @Suite struct FuzzTests {
     static let base = """
         [sgd]
@@ -93,5 +95,71 @@ import Testing
             try? FileManager.default.removeItem(at: dir.appendingPathComponent("fuzz.xmf"))
         }
         #expect(failures.isEmpty, "\(failures.count) of \(Self.caseCount) mutated run files did not end cleanly:\n\(failures.prefix(5).joined(separator: "\n---\n"))")
+    }
+
+    /// Runs `arguments` in `dir` and returns a failure line unless it ended cleanly: status 0 with `output`
+    /// written (when one is named), or status 1 with one error line; never a timeout or a file left over.
+    static func check(_ arguments: [String], output: String?, in dir: URL, keep: Set<String>) throws -> String? {
+        let r = try SGDFPBinary.run(arguments, in: dir, timeout: 30)
+        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
+        let left = try SGDFPBinary.files(in: dir).filter { !keep.contains($0) && $0 != output && $0 != output.map { ($0 as NSString).deletingPathExtension + ".xmf" } }
+        let wrote = output.map { FileManager.default.fileExists(atPath: dir.appendingPathComponent($0).path) } ?? true
+        for name in try SGDFPBinary.files(in: dir) where !keep.contains(name) { try? FileManager.default.removeItem(at: dir.appendingPathComponent(name)) }
+        if !r.timedOut && left.isEmpty && ((r.status == 0 && wrote) || (r.status == 1 && errors.count == 1)) { return nil }
+        return "\(arguments.prefix(2).joined(separator: " ")): status \(r.status)\(r.timedOut ? " (timed out)" : ""), \(errors.count) error lines, left \(left): \(r.stderr.prefix(300))"
+    }
+
+    @Test func mutatedDataFilesAndDamagedHDF5EndCleanly() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cases = max(30, Self.caseCount / 10)
+        var failures: [String] = []
+        // CSV: a two-feature regression set, cells replaced, rows dropped or doubled, fragments inserted.
+        let rows = (0..<24).map { i in "\(Double(i % 5) * 0.3 - 0.6),\(Double(i % 7) * 0.2 - 0.5),\(Double(i) * 0.1)" }
+        let csv = (["x1,x2,y"] + rows).joined(separator: "\n")
+        let cells = ["nan", "inf", "1e300", "-1e308", "", "x", "1,2", "0x10", "1e-320", "\"3\"", ";", "1 2"]
+        for seed in 0..<UInt64(cases) {
+            var g = Generator(state: seed &+ 1_000_003)
+            var lines = csv.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for _ in 0..<(1 + g.below(3)) {
+                let i = g.below(lines.count)
+                switch g.below(4) {
+                case 0, 1:
+                    var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    fields[g.below(fields.count)] = cells[g.below(cells.count)]
+                    lines[i] = fields.joined(separator: ",")
+                case 2: lines.remove(at: i)
+                default: lines.insert(lines[i] + (g.below(2) == 0 ? ",7" : ""), at: i)
+                }
+                if lines.isEmpty { lines = [""] }
+            }
+            try lines.joined(separator: "\n").write(to: dir.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+            let p = dir.appendingPathComponent("data.csv").path
+            if let f = try Self.check(["simulate", "--data", p, "--chains", "2", "--steps", "200", "--burn-in", "10", "-o", "sim.h5", "-q"], output: "sim.h5", in: dir, keep: ["data.csv"]) {
+                failures.append("csv seed \(seed): \(f)\n\(lines.joined(separator: "\n"))")
+            }
+        }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("data.csv"))
+        // HDF5: a small solve output, truncated or with bytes overwritten.
+        let made = try SGDFPBinary.run(["solve", "--points", "64", "--stop", "0.2", "--output-every", "0.1", "--planning", "estimate", "-o", "good.h5", "--no-xdmf", "-q"], in: dir)
+        try #require(made.status == 0, "\(made.stderr)")
+        let good = try Data(contentsOf: dir.appendingPathComponent("good.h5"))
+        for seed in 0..<UInt64(cases) {
+            var g = Generator(state: seed &+ 2_000_003)
+            var bytes = [UInt8](good)
+            if g.below(3) == 0 {
+                bytes.removeLast(1 + g.below(bytes.count - 1))
+            } else {
+                for _ in 0..<(1 + g.below(16)) { bytes[g.below(bytes.count)] = UInt8(truncatingIfNeeded: g.next()) }
+            }
+            try Data(bytes).write(to: dir.appendingPathComponent("in.h5"))
+            let keep: Set<String> = ["good.h5", "in.h5"]
+            let runs: [([String], String?)] = [(["inspect", "in.h5"], nil), (["analyze", "in.h5", "-o", "an.h5", "-q"], "an.h5"),
+                                                (["solve", "--set", "initial.kind=file", "--set", "initial.file=in.h5", "--stop", "0.4", "-o", "next.h5", "-q"], "next.h5")]
+            for (arguments, output) in runs {
+                if let f = try Self.check(arguments, output: output, in: dir, keep: keep) { failures.append("hdf5 seed \(seed): \(f)") }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) damaged inputs did not end cleanly:\n\(failures.prefix(5).joined(separator: "\n---\n"))")
     }
 }

@@ -39,6 +39,7 @@ import Testing
             (["solve", "--points", "32,32"], "'32,32' is invalid for '--points"),
             (["solve", "--batch-size", "1e30"], "--batch-size"),
             (["solve", "--bogus"], "--bogus"),
+            (["solve", "--momentum", "-0.5"], "equals sign: --momentum=-0.5"),
             (["solve", "--set", "sgd.learning_rate=0.1\nx"], "\"0.1\\nx\""),
             (["solve", "-o", "out.xmf"], "its own XDMF sidecar"),
             (["validate", "-o", "v.json"], "its own report"),

@@ -50,6 +50,17 @@ public struct BenchCase: Sendable {
 
     /// The case as a run file for `sgdfp solve`: its run file with the case's grid and times.
     public func runFile() throws -> String { try configuration(stop: stop, scheme: "exact").renderTOML() }
+
+    /// Writes the cases `names` as run files `<name>.toml` into `directory` (made if missing); returns their paths.
+    public static func export(_ names: [String], to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return try names.map { name in
+            let path = (directory as NSString).appendingPathComponent("\(name).toml")
+            guard let bench = named(name) else { throw StudyError("Unknown bench case '\(name)'; choose from \(all.map(\.name).joined(separator: ", ")).") }
+            try bench.runFile().write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+    }
 }
 
 /// Times every scheme on a case in one process, with costs in units of one forward+inverse FFT of the same

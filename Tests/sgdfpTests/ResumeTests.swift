@@ -1,0 +1,113 @@
+import Foundation
+import PhaseSpaceIO
+import Testing
+
+/// A run killed with SIGKILL leaves its partial file with every completed frame; `--resume` continues it to
+/// the file an uninterrupted run writes. Two runs on one output path: the second is refused at once.
+@Suite struct ResumeTests {
+    /// Every float variable of `a` and `b`, record by record: the largest difference relative to the largest
+    /// value of the variable (absolute for the round-off diagnostics, whose scale is the unit mass).
+    static func largestDifference(_ a: String, _ b: String) throws -> (name: String, relative: Double) {
+        let x = try NetCDFReader(path: a), y = try NetCDFReader(path: b)
+        defer { x.close(); y.close() }
+        #expect(x.variableNames == y.variableNames)
+        var worst = ("", 0.0)
+        for name in x.variableNames {
+            let u = try x.read(name), w = try y.read(name)
+            #expect(u.count == w.count, "\(name): \(u.count) against \(w.count) values")
+            let diagnostic = [RunVariable.minDensity, RunVariable.negativeMass, RunVariable.relativeL1Error].contains(name)
+            let scale = diagnostic ? 1 : max(u.map { abs($0) }.filter(\.isFinite).max() ?? 0, 1e-300)
+            let d = zip(u, w).map { $0 == $1 || ($0.isNaN && $1.isNaN) ? 0 : abs($0 - $1) / scale }.max() ?? 0
+            if d > worst.1 { worst = (name, d) }
+        }
+        return worst
+    }
+
+    /// Solves `arguments` uninterrupted, then again killed once its partial file holds `frames` frames, and
+    /// resumed; the two files must agree to 1e-13 (round-off of a state read back from the file).
+    func killResumeAndCompare(_ arguments: [String], frames: Int) throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whole = try SGDFPBinary.run(arguments + ["-o", "whole.h5"], in: dir)
+        try #require(whole.status == 0, "\(whole.stderr)")
+        let run = try SGDFPBinary.start(arguments + ["-o", "run.h5"], in: dir)
+        let partial = dir.appendingPathComponent(".run.h5.partial-\(run.processIdentifier)").path
+        let deadline = Date().addingTimeInterval(120)
+        while run.isRunning, Date() < deadline, ((try? PartialRun(path: partial))?.times.count ?? 0) < frames { usleep(50_000) }
+        try #require(run.isRunning, "the run ended before it was killed")
+        kill(run.processIdentifier, SIGKILL)
+        run.waitUntilExit()
+        let left = try PartialRun(path: partial)
+        #expect(left.times.count >= frames)
+        let resumed = try SGDFPBinary.run(arguments + ["-o", "run.h5", "--resume"], in: dir)
+        try #require(resumed.status == 0, "\(resumed.stderr)")
+        let worst = try Self.largestDifference(dir.appendingPathComponent("whole.h5").path, dir.appendingPathComponent("run.h5").path)
+        #expect(worst.relative <= 1e-13, "\(worst.name) differs by \(worst.relative)")
+        #expect(try SGDFPBinary.files(in: dir) == ["run.h5", "run.xmf", "whole.h5", "whole.xmf"])
+        let history = try NetCDFReader(path: dir.appendingPathComponent("run.h5").path)
+        defer { history.close() }
+        #expect(try history.attribute("history")?.text?.contains("(resumed after the frame at t = ") == true)
+    }
+
+    @Test("A 4-D solve in the adapted frame, killed and resumed, equals the uninterrupted one")
+    func adaptedFrameIn4D() throws {
+        let p3 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P3.toml").path
+        try killResumeAndCompare(["solve", p3, "--set", "grid.frame=adapted", "--set", "initial.mean=[2,1,0,0]", "--set", "initial.covariance=[0.0025,0.0025,0.0025,0.0025]",
+                                  "--points", "16", "--set", "output.full_density=false", "--stop", "3", "--planning", "estimate", "-q"], frames: 2)
+    }
+
+    @Test("A loss-hessian solve (adaptive exact-strang), killed and resumed, equals the uninterrupted one")
+    func lossHessian() throws {
+        let m1 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/M1.toml").path
+        try killResumeAndCompare(["solve", m1, "--points", "64", "--stop", "0.5", "--output-every", "0.125", "--planning", "estimate", "-q"], frames: 2)
+    }
+
+    @Test("A second run on the same output is refused while the first runs; a stale partial is reported, then removed on request")
+    func oneWriterPerPathAndStalePartials() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p3 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P3.toml").path
+        let arguments = ["solve", p3, "--stop", "10", "--planning", "estimate", "-o", "run.h5", "-q"]
+        let first = try SGDFPBinary.start(arguments, in: dir)
+        let partial = ".run.h5.partial-\(first.processIdentifier)"
+        let deadline = Date().addingTimeInterval(60)
+        while first.isRunning, Date() < deadline, ((try? PartialRun(path: dir.appendingPathComponent(partial).path))?.times.count ?? 0) < 1 { usleep(50_000) }
+        for extra in [[], ["--overwrite"]] {
+            let second = try SGDFPBinary.run(arguments + extra, in: dir)
+            #expect(second.status == 1 && second.stderr.hasPrefix("sgdfp: error: Another sgdfp process") && second.stderr.contains("run.h5"), "\(second.stderr)")
+        }
+        #expect(first.isRunning)
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let short = ["solve", "--stop", "0.5", "--planning", "estimate", "-o", "run.h5", "-q"]
+        let reported = try SGDFPBinary.run(short, in: dir)
+        #expect(reported.status == 0 && reported.stderr.contains("\(partial) was left by a killed run") && reported.stderr.contains("--resume"), "\(reported.stderr)")
+        #expect(try SGDFPBinary.files(in: dir).contains(partial))
+        let mismatched = try SGDFPBinary.run(short + ["--overwrite", "--resume"], in: dir)
+        #expect(mismatched.status == 1 && mismatched.stderr.contains("solved another configuration"), "\(mismatched.stderr)")
+        let removed = try SGDFPBinary.run(short + ["--overwrite", "--discard-partials"], in: dir)
+        #expect(removed.status == 0 && removed.stderr.isEmpty, "\(removed.stderr)")
+        #expect(try SGDFPBinary.files(in: dir) == ["run.h5", "run.xmf"])
+        let nothing = try SGDFPBinary.run(short + ["--overwrite", "--resume"], in: dir)
+        #expect(nothing.status == 1 && nothing.stderr.contains("found no partial file"), "\(nothing.stderr)")
+    }
+}
+
+/// A file system that refuses to grow the output (a full disk, a quota, a file size limit; here the limit of
+/// `ulimit -f`) ends the run with one error line that names the output, status 1, and nothing left behind,
+/// never a segfault from HDF5's exit handler.
+@Suite struct FullDiskTests {
+    @Test(arguments: [50, 200, 1000])
+    func aWriteThatFailsIsOneErrorAndLeavesNothing(_ blocks: Int) throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let binary = try #require(SGDFPBinary.path)
+        let p1 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P1.toml").path
+        let r = try SGDFPBinary.runShell("trap '' XFSZ; ulimit -f \(blocks); exec '\(binary)' solve '\(p1)' --stop 2 --planning estimate -o out.h5 -q", in: dir)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(r.status == 1 && lines.count == 1 && lines[0].hasPrefix("sgdfp: error: ") && r.stderr.contains("out.h5 failed: File too large")
+                && !r.stderr.contains("partial"), "\(r.status): \(r.stderr)")
+        let left = try SGDFPBinary.files(in: dir)
+        #expect(left.isEmpty, "\(left)")
+    }
+}

@@ -34,10 +34,15 @@ enum InterruptCleanup {
         sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
-    private static let handler: @convention(c) (Int32) -> Void = { sig in
-        for path in [InterruptCleanup.temporaryPath, InterruptCleanup.lockPath] {
+    /// Removes the protected files; safe in a signal handler.
+    static func removeFiles() {
+        for path in [temporaryPath, lockPath] {
             if let p = path { p.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
         }
+    }
+
+    private static let handler: @convention(c) (Int32) -> Void = { sig in
+        InterruptCleanup.removeFiles()
         _exit(128 + sig)
     }
 }

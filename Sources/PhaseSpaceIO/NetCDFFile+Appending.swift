@@ -10,7 +10,7 @@ extension NetCDFFile {
     /// attached scales, so new variables can use the existing dimensions (attaching their scales), existing
     /// names are refused, and `timeRecordCount` starts at the length of an existing `time`.
     public static func openForAppending(at path: String) throws -> NetCDFFile {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         H5.quiet()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

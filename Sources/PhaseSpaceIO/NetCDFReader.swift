@@ -14,7 +14,7 @@ public final class NetCDFReader {
 
     /// Opens an existing file read-only.
     public init(path: String) throws {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         H5.quiet()
         self.path = path
         var isDirectory: ObjCBool = false
@@ -57,7 +57,7 @@ public final class NetCDFReader {
 
     /// Closes the file; calling it again does nothing.
     public func close() {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         guard fileID >= 0 else { return }
         H5.quiet()
         H5Fclose(fileID)
@@ -70,7 +70,7 @@ public final class NetCDFReader {
     /// The dimension names of a variable, from its attached dimension scales (`phony_dim_<axis>` for an
     /// axis without one); a coordinate variable's dimension is itself.
     public func dimensions(of variable: String) throws -> [String] {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         return try withDataset(variable) { dataset in
             H5.dimensionNames(of: dataset, rank: try H5.shape(ofDataset: dataset).count)
         }
@@ -78,13 +78,13 @@ public final class NetCDFReader {
 
     /// The current shape of a variable (empty for a scalar).
     public func shape(of variable: String) throws -> [Int] {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         return try withDataset(variable) { try H5.shape(ofDataset: $0) }
     }
 
     /// All values of a numeric variable as float64, row-major (last dimension fastest).
     public func read(_ variable: String) throws -> [Double] {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         return try withDataset(variable) { dataset in
             try Self.requireNumeric(dataset, variable)
             let count = try H5.shape(ofDataset: dataset).reduce(1, *)
@@ -98,7 +98,7 @@ public final class NetCDFReader {
 
     /// One record (index along the first dimension, normally `time`) of a variable, row-major.
     public func readRecord(_ variable: String, index: Int) throws -> [Double] {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         return try withDataset(variable) { dataset in
             try Self.requireNumeric(dataset, variable)
             let shape = try H5.shape(ofDataset: dataset)
@@ -128,7 +128,7 @@ public final class NetCDFReader {
 
     /// An attribute of a variable, or of the root group when `variable` is nil; nil when absent.
     public func attribute(_ name: String, of variable: String? = nil) throws -> AttributeValue? {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         if let variable {
             return try withDataset(variable) { try Attributes.read(named: name, on: $0) }
         }
@@ -141,7 +141,7 @@ public final class NetCDFReader {
     /// order; the bookkeeping attributes of dimension scales and netCDF (CLASS, DIMENSION_LIST,
     /// `_Netcdf4Dimid`, ...) are left out, as netCDF does.
     public func attributeNames(of variable: String? = nil) throws -> [String] {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         if let variable {
             return try withDataset(variable) { try Attributes.names(on: $0) }
         }
@@ -153,14 +153,14 @@ public final class NetCDFReader {
     /// The labels of an index dimension written by `NetCDFFile.defineIndexDimension` (its
     /// `flag_meanings`); nil when the variable has none.
     public func indexLabels(of variable: String) throws -> [String]? {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         guard case .text(let meanings)? = try attribute("flag_meanings", of: variable) else { return nil }
         return meanings.split(separator: " ").map(String.init)
     }
 
     /// Whether the variable's first dimension is unlimited (a record dimension such as `time`).
     public func isRecordVariable(_ variable: String) throws -> Bool {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         return try withDataset(variable) { H5.firstDimensionIsUnlimited($0) }
     }
 
@@ -186,7 +186,7 @@ public final class NetCDFReader {
 
     /// Whether a variable holds floating-point numbers (an integer density is no density sgdfp wrote).
     public func isFloatingPoint(_ variable: String) throws -> Bool {
-        HDF5Lock.hold(); defer { HDF5Lock.release() }
+        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
         return try withDataset(variable) { dataset in
             let type = try H5.check(H5Dget_type(dataset), "Reading the type of \(variable)")
             defer { H5Tclose(type) }

@@ -89,6 +89,7 @@ struct ConfigurationDecoder {
         if let x = try r.optional("means", r.vectorList) { s.means = x }
         if let x = try r.optional("covariances", r.matrixList) { s.covariances = x }
         if let x = try r.optional("file", r.string) { s.file = x }
+        if let x = try r.required("model_change", r.boolean) { s.allowModelChange = x }
         return s
     }
 

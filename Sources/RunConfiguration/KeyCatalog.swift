@@ -57,6 +57,8 @@ extension RunConfiguration {
               help: "mixture component covariances (default: covariance for every component)"),
         .init(section: "initial", name: "file", expectation: "the path of an earlier sgdfp output file",
               help: "output file whose last frame is the start (required for kind \"file\")"),
+        .init(section: "initial", name: "model_change", expectation: "true or false",
+              help: "let a continued run evolve the file under other [sgd], [loss] or [noise] values than it was solved with (default false: refused)"),
         .init(section: "grid", name: "points", expectation: "an integer ≥ 2 or a list of 2d such integers",
               help: "grid points per axis, one number for all axes or one per axis (default 128)"),
         .init(section: "grid", name: "box", expectation: "\"auto\" or a list of 2d positive half-widths",

@@ -60,6 +60,9 @@ extension RunConfiguration {
         if initial.kind != .file && initial.file != nil {
             out.append("[initial] file is ignored: it applies to kind \"file\", not \"\(initial.kind.rawValue)\".")
         }
+        if initial.kind != .file && initial.allowModelChange {
+            out.append("[initial] model_change is ignored: it applies to kind \"file\", not \"\(initial.kind.rawValue)\".")
+        }
         if initial.kind == .mixture, let w = initial.weights {
             let total = w.reduce(0, +)
             if total > 0 && abs(total - 1) > 1e-12 {

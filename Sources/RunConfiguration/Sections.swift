@@ -112,12 +112,17 @@ public struct InitialSection: Sendable, Equatable {
     public var covariances: [[[Double]]]?
     /// Path of an earlier output whose last frame is the start; required for `.file`.
     public var file: String?
+    /// Whether a continued run may evolve the file under another model ([sgd], [loss], [noise]) than the
+    /// file was solved with, on purpose (a learning-rate schedule); refused otherwise.
+    public var allowModelChange: Bool
 
     /// Every argument defaults to the built-in example's (d = 1) value; see `defaults(for:)` for other losses.
     public init(
         kind: InitialKind = .gaussian, mean: [Double] = [2.0, 0.0], covariance: [[Double]] = [[0.1, 0.0], [0.0, 1.0]],
-        weights: [Double]? = nil, means: [[Double]]? = nil, covariances: [[[Double]]]? = nil, file: String? = nil
+        weights: [Double]? = nil, means: [[Double]]? = nil, covariances: [[[Double]]]? = nil, file: String? = nil,
+        allowModelChange: Bool = false
     ) {
+        self.allowModelChange = allowModelChange
         self.kind = kind
         self.mean = mean
         self.covariance = covariance

@@ -45,6 +45,7 @@ extension RunConfiguration {
             absent("covariances", "mixture components use covariance")
         }
         if let f = initial.file { put("file", .string(f)) } else { absent("file", "no earlier output to continue from") }
+        put("model_change", .boolean(initial.allowModelChange))
 
         section("grid")
         put("points", grid.points.count == 1 ? .integer(grid.points[0]) : .array(grid.points.map { .integer($0) }))

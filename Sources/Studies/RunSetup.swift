@@ -77,8 +77,16 @@ public struct RunSetup: Sendable {
             start = .file(path: path, density: frame.density)
             startTime = frame.time
             if let changed = try Self.changedModelSections(file: path, config: config), !changed.isEmpty {
+                guard config.initial.allowModelChange else {
+                    throw StudyError("The file \(path) was solved with other \(changed.joined(separator: ", ")) values than this run file's; continue it with the same values, or set [initial] model_change = true to evolve it under this run file's model.")
+                }
                 warnings.append("The file \(path) was solved with other \(changed.joined(separator: ", ")) values than this run file's; the continued run evolves its last frame under this run file's model.")
             }
+            // The run that wrote the file accepted its edge up to its own tolerance, and cut its transport into
+            // sub-steps by its own bound; its continuation does the same, and so lands where that run would.
+            let written = try Self.numericalSettings(of: path)
+            boundaryTolerance = max(boundaryTolerance, written.boundaryTolerance ?? 0)
+            substepNorm = written.substepNorm ?? substepNorm
             if config.grid.frame == .adapted {
                 guard let state = try RunOutputReader.frameState(path: path) else {
                     throw StudyError("The file \(path) was not solved in an adapted frame, so it holds no frame state to continue from; continue it with [grid] frame = \"fixed\".")
@@ -238,6 +246,17 @@ public struct RunSetup: Sendable {
               let before = try? RunConfiguration.parse(toml: text, source: path) else { return nil }
         return [("[sgd]", before.sgd == config.sgd), ("[loss]", before.loss == config.loss), ("[noise]", before.noise == config.noise)]
             .filter { !$0.1 }.map(\.0)
+    }
+
+    /// The edge tolerance and transport sub-step bound of the run that wrote `path` (its root attributes
+    /// `boundary_tolerance` and `substep_norm`), where it has them.
+    static func numericalSettings(of path: String) throws -> (boundaryTolerance: Double?, substepNorm: Double?) {
+        let reader = try NetCDFReader(path: path)
+        defer { reader.close() }
+        func value(_ name: String, below limit: Double) throws -> Double? {
+            try reader.attribute(name)?.numbers?.first.flatMap { $0.isFinite && $0 > 0 && $0 < limit ? $0 : nil }
+        }
+        return (try value("boundary_tolerance", below: 1), try value("substep_norm", below: 1e6))
     }
 
     /// The Langevin model of a run file's [sgd], [loss] and [noise].

@@ -200,7 +200,8 @@ enum SolveProduct {
                         writeMarginals: setup.grid.parameterDimension > 1, hasExactSolution: setup.exact?.hasDensity ?? false,
                         hasExactMoments: setup.exact != nil, writesFrame: setup.adaptedFrame != nil,
                         writesNextStep: (try? TimeSteppers.entry(setup.scheme))?.isAdaptive ?? false,
-                        rootAttributes: ["time_scheme": .text(setup.scheme), "frame": .text(setup.configuration.grid.frame.rawValue)])
+                        rootAttributes: ["time_scheme": .text(setup.scheme), "frame": .text(setup.configuration.grid.frame.rawValue),
+                                         "boundary_tolerance": .double(setup.boundaryTolerance), "substep_norm": .double(setup.substepNorm)])
     }
 
     static func summaryAttributes(_ report: SolveReport) -> [String: AttributeValue] {

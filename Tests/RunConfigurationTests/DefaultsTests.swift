@@ -52,7 +52,7 @@ struct DefaultsTests {
     func knownKeys() {
         #expect(RunConfiguration.sectionNames == ["sgd", "loss", "noise", "initial", "grid", "time", "output"])
         #expect(RunConfiguration.knownKeys["sgd"] == ["learning_rate", "momentum", "batch_size", "weight_decay", "dataset_size"])
-        #expect(RunConfiguration.knownKeys["initial"] == ["kind", "mean", "covariance", "weights", "means", "covariances", "file"])
+        #expect(RunConfiguration.knownKeys["initial"] == ["kind", "mean", "covariance", "weights", "means", "covariances", "file", "model_change"])
         #expect(RunConfiguration.knownKeys.values.reduce(0) { $0 + $1.count } == RunConfiguration.keyCatalog.count)
         #expect(RunConfiguration.keyCatalog.allSatisfy { !$0.help.isEmpty && !$0.expectation.isEmpty })
     }

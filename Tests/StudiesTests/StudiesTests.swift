@@ -92,10 +92,12 @@ import Testing
                            overwrite: false, effort: .estimate, invocation: Invocation(commandLine: "test")).run()
         let fromFixed = try Self.config("P1.toml", [("grid.frame", "\"adapted\""), ("initial.kind", "\"file\""), ("initial.file", "\"\(fixedPath)\""), ("time.stop", "2")])
         #expect(throws: StudyError.self) { try RunSetup.build(fromFixed) }
-        // Continuing under another model is allowed (a schedule) but said.
+        // Continuing under another model is refused, unless asked for (a schedule), and then said.
         let file = [("initial.kind", "\"file\""), ("initial.file", "\"\(fixedPath)\""), ("time.stop", "2")]
         #expect(try RunSetup.build(try Self.config("P1.toml", file)).warnings.allSatisfy { !$0.contains("was solved with other") })
-        let changed = try RunSetup.build(try Self.config("P1.toml", file + [("sgd.learning_rate", "0.05")])).warnings
+        let refused = #expect(throws: StudyError.self) { try RunSetup.build(try Self.config("P1.toml", file + [("sgd.learning_rate", "0.05")])) }
+        #expect(refused?.description.contains("[initial] model_change = true") == true)
+        let changed = try RunSetup.build(try Self.config("P1.toml", file + [("sgd.learning_rate", "0.05"), ("initial.model_change", "true")])).warnings
         #expect(changed.contains { $0.contains("was solved with other [sgd] values") }, "\(changed)")
     }
 

@@ -62,6 +62,32 @@ import Testing
         try killResumeAndCompare(["solve", m1, "--points", "64", "--stop", "0.5", "--output-every", "0.125", "--planning", "estimate", "-q"], frames: 2)
     }
 
+    @Test("P3 continued from its own t = 1 frame is accepted (the edge tolerance of the run that wrote it) and lands where one run lands; another model is refused unless asked for")
+    func continueP3FromItsOwnFrame() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p3 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P3.toml").path
+        let common = ["solve", p3, "--planning", "estimate", "--no-xdmf", "-q"]
+        try #require(try SGDFPBinary.run(common + ["--stop", "1", "-o", "first.h5"], in: dir).status == 0)
+        try #require(try SGDFPBinary.run(common + ["--stop", "2", "-o", "whole.h5"], in: dir).status == 0)
+        let continued = try SGDFPBinary.run(common + ["--set", "initial.kind=file", "--set", "initial.file=first.h5", "--stop", "2", "-o", "next.h5"], in: dir)
+        try #require(continued.status == 0, "\(continued.stderr)")
+        let whole = try NetCDFReader(path: dir.appendingPathComponent("whole.h5").path), next = try NetCDFReader(path: dir.appendingPathComponent("next.h5").path)
+        defer { whole.close(); next.close() }
+        let times = try whole.read(RunVariable.time)
+        #expect(try next.read(RunVariable.time) == Array(times.suffix(3)))
+        for name in [RunVariable.density, RunVariable.marginal("theta1_v1"), RunVariable.mean, RunVariable.covariance] {
+            for (k, index) in (times.count - 3..<times.count).enumerated() {
+                let a = try whole.readRecord(name, index: index), b = try next.readRecord(name, index: k)
+                let scale = a.map { abs($0) }.max()!
+                let d = zip(a, b).map { abs($0 - $1) }.max()! / scale
+                #expect(d <= 1e-12, "\(name) at t = \(times[index]) differs by \(d)")
+            }
+        }
+        let other = try SGDFPBinary.run(common + ["--set", "initial.kind=file", "--set", "initial.file=first.h5", "--stop", "2", "--learning-rate", "0.04", "-o", "other.h5"], in: dir)
+        #expect(other.status == 1 && other.stderr.contains("model_change = true"), "\(other.stderr)")
+    }
+
     @Test("A second run on the same output is refused while the first runs; a stale partial is reported, then removed on request")
     func oneWriterPerPathAndStalePartials() throws {
         let dir = try SGDFPBinary.scratch()

@@ -1,0 +1,47 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The HDF5 library trusts the structures it reads: a damaged file (a flipped byte in a heap or a B-tree) can
+/// make it dereference garbage. While sgdfp reads a file it did not just write, a crash is reported as what it
+/// is, a damaged input, in one error line with status 1, and the partial output is removed as on a signal.
+enum DamagedFileGuard {
+    nonisolated(unsafe) private static var message: [CChar] = []
+    nonisolated(unsafe) private static var depth = 0
+    nonisolated(unsafe) private static var savedSegv = sigaction()
+    nonisolated(unsafe) private static var savedBus = sigaction()
+
+    /// Holds the HDF5 lock and guards the reading of `path` until the matching `leave`; calls nest.
+    static func enter(reading path: String) {
+        HDF5Lock.hold()
+        depth += 1
+        guard depth == 1 else { return }
+        let text = "sgdfp: error: The file \(path) is damaged: the HDF5 library failed while reading it; restore it from a copy or make it again.\n"
+        message = text.cString(using: .utf8) ?? []
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGSEGV, &action, &savedSegv)
+        sigaction(SIGBUS, &action, &savedBus)
+    }
+
+    static func leave() {
+        depth -= 1
+        if depth == 0 {
+            sigaction(SIGSEGV, &savedSegv, nil)
+            sigaction(SIGBUS, &savedBus, nil)
+        }
+        HDF5Lock.release()
+    }
+
+    private static let handler: @convention(c) (Int32) -> Void = { _ in
+        DamagedFileGuard.message.withUnsafeBufferPointer { p in
+            if let base = p.baseAddress, p.count > 1 { _ = write(2, base, p.count - 1) }
+        }
+        InterruptCleanup.removeFiles()
+        _exit(1)
+    }
+}

@@ -53,6 +53,7 @@ public final class ExactPropagator: TimeStepper, DensityRepresentation {
     public func initialStep(for state: AlignedBuffer) -> Double { .infinity }
     public func reset() {}
     public func prepare(outputInterval: Double) { _ = flow.substeps(for: outputInterval) }
+    public func substeps(forInterval interval: Double) -> Int? { flow.substeps(for: interval) }
 
 
     public func attempt(_ state: AlignedBuffer, step: Double, tolerance: Double) -> StepAttempt {

@@ -16,6 +16,9 @@ public struct SimulationSettings: Sendable {
     public var boundaryTolerance: Double
     /// Largest relative change of total mass tolerated (round-off is orders of magnitude below).
     public var massTolerance: Double
+    /// Largest work, in grid-point updates (sub-steps × grid points), a run may plan before it starts; 10¹¹ is
+    /// of the order of an hour on one core.
+    public var maxWork = 1e11
     /// Where the output schedule started, when this run goes on with it (a resumed run): frames then fall at
     /// exactly the times of the uninterrupted run, origin + k · outputEvery.
     public var scheduleOrigin: Double?
@@ -151,6 +154,12 @@ public final class Simulation {
         let frameCount = (settings.stopTime - time) / settings.outputEvery
         guard frameCount <= 1e6 else {
             throw SimulationError.badSchedule(String(format: "[time] output_every = %.3g would write %.3g frames; use at most a million (a larger output_every)", settings.outputEvery, frameCount))
+        }
+        // Work a scheme knows before it runs (the exact transport's sub-steps, many when a small learning rate
+        // makes the drift stiff): refused above the limit, with the figure, before the clock starts.
+        if let m = stepper.substeps(forInterval: min(settings.outputEvery, settings.stopTime - time)) {
+            let work = Double(m) * frameCount.rounded(.up) * Double(grid.pointCount)
+            guard work <= settings.maxWork else { throw SimulationError.tooMuchWork(substepsPerFrame: m, frames: frameCount.rounded(.up), work: work, limit: settings.maxWork) }
         }
         stepper.prepare(outputInterval: min(settings.outputEvery, settings.stopTime - time))
         let clock = ContinuousClock()

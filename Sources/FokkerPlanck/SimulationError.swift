@@ -13,6 +13,7 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
     case schemeNotApplicable(scheme: String, reason: String)
     case densityAtFrameEdge(time: Double, axis: Int, fraction: Double)
     case frameDegenerate(time: Double, reason: String)
+    case tooMuchWork(substepsPerFrame: Int, frames: Double, work: Double, limit: Double)
 
     public var description: String {
         switch self {
@@ -27,7 +28,7 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
         case let .stepTooSmall(t, h):
             return String(format: "The adaptive step fell to %.3g at t = %.6g; loosen [time] tolerance or check that the density is resolved by the grid.", h, t)
         case let .tooManySteps(t, n):
-            return String(format: "The run stopped after %ld steps at t = %.6g; raise the step limit, loosen [time] tolerance, or use fewer grid points.", n, t)
+            return String(format: "The run stopped after %ld steps at t = %.6g; raise [time] max_steps, loosen [time] tolerance, or use fewer grid points.", n, t)
         case let .badSchedule(what):
             return "The time schedule is invalid: \(what)."
         case let .fixedStepRequired(scheme):
@@ -38,6 +39,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
             return String(format: "At t = %.6g the density reaches the edge of the adapted frame's box along frame axis %ld (%.2g of its peak): the law is far from the Gaussian the frame follows; widen [grid] frame_box.", t, axis + 1, fraction)
         case let .frameDegenerate(t, reason):
             return String(format: "The run stopped at t = %.6g: ", t) + reason + " Stop the run earlier ([time] stop), or add noise or weight decay along that direction."
+        case let .tooMuchWork(m, frames, work, limit):
+            return String(format: "The exact transport needs %ld sub-steps per output interval (a small learning rate makes the drift stiff), %.3g grid-point updates over %.0f intervals, above [time] max_work = %.3g (of the order of an hour per 1e11); raise [time] max_work to run it anyway, or use fewer frames, points or a larger learning rate.", m, work, frames, limit)
         }
     }
 }

@@ -64,6 +64,8 @@ public protocol TimeStepper: AnyObject {
     /// Makes what the steps of a run with this output interval need, before the clock starts (plan once,
     /// execute many).
     func prepare(outputInterval: Double)
+    /// The grid passes ("sub-steps") one output interval costs, where the scheme knows it before it runs.
+    func substeps(forInterval interval: Double) -> Int?
     /// Forget cached evaluations (call after changing the state from outside).
     func reset()
 }
@@ -71,4 +73,5 @@ public protocol TimeStepper: AnyObject {
 extension TimeStepper {
     public var isAdaptive: Bool { control == .adaptive }
     public func prepare(outputInterval: Double) {}
+    public func substeps(forInterval interval: Double) -> Int? { nil }
 }

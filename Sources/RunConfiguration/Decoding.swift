@@ -114,6 +114,8 @@ struct ConfigurationDecoder {
         if let x = try r.required("tolerance", r.number) { s.tolerance = x }
         if let x = try r.required("scheme", r.string) { s.scheme = x }
         if let x = try r.optional("step", r.number) { s.step = x }
+        if let x = try r.required("max_steps", r.integer) { s.maxSteps = x }
+        if let x = try r.required("max_work", r.number) { s.maxWork = x }
         return s
     }
 

@@ -242,9 +242,17 @@ public struct TimeSection: Sendable, Equatable {
     public var scheme: String
     /// A fixed step (> 0); `nil` means adaptive steps or the scheme's default.
     public var step: Double?
+    /// Most steps a run may take (≥ 1).
+    public var maxSteps: Int
+    /// Most grid-point updates (sub-steps × grid points) a run may plan before it starts (> 0); 10¹¹ is of
+    /// the order of an hour on one core.
+    public var maxWork: Double
 
     /// Every argument defaults to the built-in example's value.
-    public init(stop: Double = 10.0, outputEvery: Double = 0.5, tolerance: Double = 1e-8, scheme: String = "auto", step: Double? = nil) {
+    public init(stop: Double = 10.0, outputEvery: Double = 0.5, tolerance: Double = 1e-8, scheme: String = "auto", step: Double? = nil,
+                maxSteps: Int = 10_000_000, maxWork: Double = 1e11) {
+        self.maxSteps = maxSteps
+        self.maxWork = maxWork
         self.stop = stop
         self.outputEvery = outputEvery
         self.tolerance = tolerance

@@ -69,6 +69,8 @@ extension RunConfiguration {
         put("tolerance", .float(time.tolerance))
         put("scheme", .string(time.scheme))
         if let s = time.step { put("step", .float(s)) } else { absent("step", "adaptive steps (or the scheme's default)") }
+        put("max_steps", .integer(time.maxSteps))
+        put("max_work", .float(time.maxWork))
 
         section("output")
         put("path", .string(output.path))

@@ -155,6 +155,8 @@ private struct ConfigurationValidator {
         try require(t.stop.isFinite && t.stop > 0, "time", "stop", tomlNumber(t.stop))
         try require(t.outputEvery.isFinite && t.outputEvery > 0, "time", "output_every", tomlNumber(t.outputEvery))
         try require(t.tolerance.isFinite && t.tolerance > 0, "time", "tolerance", tomlNumber(t.tolerance))
+        try require(t.maxSteps >= 1, "time", "max_steps", "\(t.maxSteps)")
+        try require(t.maxWork.isFinite && t.maxWork > 0, "time", "max_work", tomlNumber(t.maxWork))
         try require(!t.scheme.isEmpty, "time", "scheme", "\"\"")
         if let step = t.step {
             try require(step.isFinite && step > 0, "time", "step", tomlNumber(step))

@@ -233,8 +233,10 @@ public struct RunSetup: Sendable {
     /// The driver's settings for this run file's [time] section.
     public var simulationSettings: SimulationSettings {
         let t = configuration.time
-        return SimulationSettings(stopTime: t.stop, outputEvery: t.outputEvery, tolerance: t.tolerance, fixedStep: t.step,
-                                  boundaryTolerance: boundaryTolerance)
+        var settings = SimulationSettings(stopTime: t.stop, outputEvery: t.outputEvery, tolerance: t.tolerance, fixedStep: t.step,
+                                          maxSteps: t.maxSteps, boundaryTolerance: boundaryTolerance)
+        settings.maxWork = t.maxWork
+        return settings
     }
 
     /// The model sections ([sgd], [loss], [noise]) in which the run file a file was solved with differs from

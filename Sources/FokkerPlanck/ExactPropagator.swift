@@ -55,6 +55,12 @@ public final class ExactPropagator: TimeStepper, DensityRepresentation {
     public func prepare(outputInterval: Double) { _ = flow.substeps(for: outputInterval) }
     public func substeps(forInterval interval: Double) -> Int? { flow.substeps(for: interval) }
 
+    /// The sub-steps an interval takes on `grid`, known before any plan is made.
+    public static func substeps(dynamics: LinearDynamics, grid: PhaseSpaceGrid, interval: Double, maxSubstepNorm: Double) -> Int {
+        let n = dynamics.phaseDimension
+        return LinearTransport.substeps(drift: Matrix(rows: n, cols: n, elements: dynamics.driftMatrix), grid: grid, step: interval, maxSubstepNorm: maxSubstepNorm).count
+    }
+
 
     public func attempt(_ state: AlignedBuffer, step: Double, tolerance: Double) -> StepAttempt {
         flow.apply(to: state, time: step)

@@ -38,23 +38,31 @@ public final class LinearTransport {
         self.grid = grid
         self.drift = drift
         self.maxSubstepNorm = maxSubstepNorm
-        let n = drift.rows
-        let widths = grid.axes.map(\.halfWidth)
-        normalizedDriftNorm = (0..<n).map { i in (0..<n).reduce(0) { $0 + abs(drift[i, $1]) * widths[$1] / widths[i] } }.max()!
-        resamplers = (0..<n).map { AxisResampler(grid: grid, axis: $0, effort: effort) }
+        normalizedDriftNorm = Self.normalizedNorm(of: drift, on: grid)
+        resamplers = (0..<drift.rows).map { AxisResampler(grid: grid, axis: $0, effort: effort) }
     }
 
-    func plan(for step: Double) -> Plan {
-        var m = Int(clamping: normalizedDriftNorm * step / maxSubstepNorm, to: 1...(1 << 24), rounding: .up)
-        var rows: [[Double]]
+    /// max over rows i of Σⱼ |Aᵢⱼ| wⱼ/wᵢ (w the half-widths): the drift's speed in units of the box.
+    private static func normalizedNorm(of drift: Matrix, on grid: PhaseSpaceGrid) -> Double {
+        let widths = grid.axes.map(\.halfWidth)
+        return (0..<drift.rows).map { i in (0..<drift.rows).reduce(0) { $0 + abs(drift[i, $1]) * widths[$1] / widths[i] } }.max()!
+    }
+
+    /// The sub-steps of a step and the row factors of one sub-step's map: the fewest whose motion stays within
+    /// `maxSubstepNorm` of the box and whose factors have diagonals in [1/2, 2]. No plans are made.
+    static func substeps(drift: Matrix, grid: PhaseSpaceGrid, step: Double, maxSubstepNorm: Double) -> (count: Int, rows: [[Double]]) {
+        var m = Int(clamping: normalizedNorm(of: drift, on: grid) * step / maxSubstepNorm, to: 1...(1 << 24), rounding: .up)
         while true {
             let b = ((step / Double(m)) * drift).exponential()
             if let r = RowFactorization.rows(of: b.elements, dimension: drift.rows), r.enumerated().allSatisfy({ (0.5...2).contains($0.element[$0.offset]) }) {
-                rows = r
-                break
+                return (m, r)
             }
             m *= 2
         }
+    }
+
+    func plan(for step: Double) -> Plan {
+        let (m, rows) = Self.substeps(drift: drift, grid: grid, step: step, maxSubstepNorm: maxSubstepNorm)
         // B = Rₙ₋₁⋯R₀ acts as the pass of Rₙ₋₁ first and of R₀ last.
         let passes = (0..<drift.rows).reversed().map { axis in (resamplers[axis], resamplers[axis].tables(for: rows[axis])) }
         return Plan(step: step, substeps: m, passes: passes)

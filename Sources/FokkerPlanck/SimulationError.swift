@@ -13,7 +13,7 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
     case schemeNotApplicable(scheme: String, reason: String)
     case densityAtFrameEdge(time: Double, axis: Int, fraction: Double)
     case frameDegenerate(time: Double, reason: String)
-    case tooMuchWork(substepsPerFrame: Int, frames: Double, work: Double, limit: Double)
+    case tooMuchWork(substepsPerFrame: Int?, frames: Double, work: Double, limit: Double)
 
     public var description: String {
         switch self {
@@ -40,7 +40,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
         case let .frameDegenerate(t, reason):
             return String(format: "The run stopped at t = %.6g: ", t) + reason + " Stop the run earlier ([time] stop), or add noise or weight decay along that direction."
         case let .tooMuchWork(m, frames, work, limit):
-            return String(format: "The exact transport needs %ld sub-steps per output interval (a small learning rate makes the drift stiff), %.3g grid-point updates over %.0f intervals, above [time] max_work = %.3g (of the order of an hour per 1e11); raise [time] max_work to run it anyway, or use fewer frames, points or a larger learning rate.", m, work, frames, limit)
+            let transport = m.map { String(format: " and %ld sub-steps of the exact transport per frame (a small learning rate makes the drift stiff)", $0) } ?? ""
+            return String(format: "The run would take %.3g grid-point updates for %.0f frames%@, above [time] max_work = %.3g (of the order of an hour per 1e11); raise [time] max_work to run it anyway, or use fewer frames (a larger [time] output_every), fewer points or a larger learning rate.", work, frames, transport, limit)
         }
     }
 }

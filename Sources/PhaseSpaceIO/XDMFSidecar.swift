@@ -48,6 +48,10 @@ public enum XDMFSidecar {
             try output.commit()
         } catch {
             output.abandon()
+            // Foundation's error is a dictionary dump; the system's own reason is the sentence.
+            if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+                throw PhaseSpaceIOError(.notWritable, String(cString: strerror(Int32(posix.code))))
+            }
             throw error
         }
         return destination

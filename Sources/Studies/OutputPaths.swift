@@ -16,4 +16,12 @@ public enum OutputPaths {
             throw StudyError("The output \(output) is also \(what); name the HDF5 output differently, e.g. with the extension .h5.")
         }
     }
+
+    /// Bytes free to an unprivileged writer on the file system `path` would be written to, when known.
+    public static func freeBytes(for path: String) -> Double? {
+        var info = statvfs()
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard statvfs(directory, &info) == 0 else { return nil }
+        return Double(info.f_bavail) * Double(info.f_frsize)
+    }
 }

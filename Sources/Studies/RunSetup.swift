@@ -161,6 +161,20 @@ public struct RunSetup: Sendable {
         if d == 1 && config.output.fullDensity == .off {
             warnings.append("[output] full_density = false is ignored for one parameter: the 2-D density is the output.")
         }
+        // Work known now, before any plan: the frames and, for the exact propagator, its sub-steps.
+        let t = config.time
+        let exactSubsteps = adapted == nil && scheme.name == "exact"
+            ? ExactPropagator.substeps(dynamics: dynamics, grid: grid, interval: min(t.outputEvery, t.stop - startTime), maxSubstepNorm: substepNorm) : nil
+        var planned = SimulationSettings(stopTime: t.stop, outputEvery: t.outputEvery)
+        planned.maxWork = t.maxWork
+        try planned.checkWork(from: startTime, substepsPerFrame: exactSubsteps, points: adapted?.grid.pointCount ?? grid.pointCount)
+        // The file's size before compression, against the room left for it (a full disk ends the run late).
+        let frames = ((config.time.stop - startTime) / config.time.outputEvery).rounded(.up) + 1
+        let fields = (full ? Double(grid.pointCount) : 0) + (d > 1 ? 6 * Double(grid.axes[0].points * grid.axes[0].points) : 0)
+        let bytes = frames * 8 * fields * (exact?.hasDensity == true ? 2 : 1)
+        if let free = OutputPaths.freeBytes(for: config.output.path), bytes > free {
+            warnings.append(String(format: "The output may need up to %.3g GB before compression, and %.3g GB are free where it is written; free space, write fewer frames (a larger [time] output_every) or set [output] full_density = false.", bytes / 1e9, free / 1e9))
+        }
         return RunSetup(configuration: config, scheme: scheme.name, sde: sde, dynamics: dynamics, start: start, startTime: startTime,
                         exact: exact, grid: grid, adaptedFrame: adapted, writeFullDensity: full, warnings: warnings,
                         boundaryTolerance: boundaryTolerance, substepNorm: substepNorm)

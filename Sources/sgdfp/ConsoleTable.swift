@@ -1,3 +1,4 @@
+import Foundation
 /// A plain-text table with aligned columns, for summaries on the terminal.
 struct ConsoleTable {
     var header: [String]
@@ -29,8 +30,7 @@ extension String {
     }
 }
 
-import Foundation
-
+/// One line on standard error; on a terminal it first clears a progress line the cursor may still be on.
 func writeError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data(((isatty(2) != 0 ? "\r\u{1B}[K" : "") + message + "\n").utf8))
 }

@@ -10,6 +10,8 @@ import Testing
         let name: String
         let arguments: [String]
         let expected: String
+        /// A warning the refusal comes with.
+        var warning: String? = nil
         var description: String { name }
     }
 
@@ -25,6 +27,8 @@ import Testing
         Case(name: "an output interval of 1e-300", arguments: solve + ["--output-every", "1e-300"], expected: "output_every"),
         Case(name: "a learning rate of 1e-9 (a stiff drift: 10⁷ sub-steps per frame)", arguments: ["solve", "--learning-rate", "1e-9", "--stop", "1", "-o", "out.h5"],
              expected: "raise [time] max_work"),
+        Case(name: "2001 frames of 64⁴", arguments: ["solve", SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P3.toml").path,
+             "--points", "64", "--set", "output.full_density=true", "--stop", "1000", "--planning", "estimate", "-o", "out.h5"], expected: "max_work"),
         Case(name: "a step limit of 3", arguments: solve + ["--scheme", "lawson-dp54", "--set", "time.max_steps=3"], expected: "raise [time] max_steps"),
         Case(name: "simulate from a mean of 1e300", arguments: ["simulate", "--steps", "10", "--chains", "2", "--set", "initial.mean=[1e300, 0.0]", "-o", "s.h5"],
              expected: "sgdfp: error:"),
@@ -41,6 +45,7 @@ import Testing
         #expect(r.status == 1, "\(c.name): status \(r.status), stderr \(r.stderr)")
         let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
         #expect(lines.count == 1 && r.stderr.contains(c.expected), "\(c.name): \(r.stderr)")
+        if let w = c.warning { #expect(r.stderr.contains(w), "\(c.name): \(r.stderr)") }
         #expect(try SGDFPBinary.files(in: dir).filter { $0.hasSuffix(".h5") || $0.contains("partial") }.isEmpty, "left files behind")
     }
 }

@@ -137,3 +137,54 @@ import Testing
         #expect(left.isEmpty, "\(left)")
     }
 }
+
+/// A full file system, for real: a small tmpfs mounted for the test (where the machine lets the tests mount
+/// one). A run that does not fit is one error and leaves nothing; one whose HDF5 file fits but whose sidecar
+/// does not keeps the file and says so in one error line; the warning before the run names the shortfall.
+@Suite(.enabled(if: SmallFileSystem.available, "mounting a tmpfs needs privileges"))
+struct SmallFileSystemTests {
+    @Test func aFullFileSystemIsOneErrorAndNothingIsLeft() throws {
+        let p1 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P1.toml").path
+        let home = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let whole = try SGDFPBinary.run(["solve", p1, "--stop", "2", "--planning", "estimate", "-o", "o.h5", "-q"], in: home)
+        try #require(whole.status == 0)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent("o.h5").path)[.size] as? Int)
+        for (kilobytes, fits) in [(400, false), ((size + 4095) / 4096 * 4 + 4, true)] {
+            let mount = try SmallFileSystem(kilobytes: kilobytes)
+            defer { mount.remove() }
+            let r = try SGDFPBinary.run(["solve", p1, "--stop", "2", "--planning", "estimate", "-o", mount.path + "/o.h5", "-q"], in: home)
+            let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
+            #expect(r.status == 1 && errors.count == 1 && r.stderr.contains("No space left on device") && r.stderr.contains("may need up to"), "\(kilobytes) kB: \(r.stderr)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: mount.path)
+            #expect(left == (fits ? ["o.h5"] : []), "\(kilobytes) kB: left \(left)")
+            if fits { #expect(r.stderr.contains("o.h5 is complete, but its XDMF sidecar")) }
+        }
+    }
+}
+
+/// A tmpfs of a given size under the scratch directory, unmounted by `remove`.
+struct SmallFileSystem {
+    let path: String
+
+    static var available: Bool {
+        guard let probe = try? SmallFileSystem(kilobytes: 64) else { return false }
+        probe.remove()
+        return true
+    }
+
+    init(kilobytes: Int) throws {
+        let url = try SGDFPBinary.scratch()
+        path = url.path
+        let r = try SGDFPBinary.runShell("mount -t tmpfs -o size=\(kilobytes)k tmpfs '\(path)' 2>/dev/null", in: url)
+        guard r.status == 0 else {
+            try? FileManager.default.removeItem(at: url)
+            throw CocoaError(.featureUnsupported)
+        }
+    }
+
+    func remove() {
+        _ = try? SGDFPBinary.runShell("umount '\(path)'", in: URL(fileURLWithPath: "/"))
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -136,7 +136,8 @@ final class SolveFrameWriter: FrameObserver {
 
     func observe(_ frame: SimulationFrame) throws {
         // A solve whose density strays from the exact law stops here, before the file is committed.
-        if !keepInaccurate { try Self.checkAccuracy(frame, l1: comparison?.records.last?.l1Error, axes: grid.axes.map(\.name)) }
+        if !keepInaccurate { try Self.checkAccuracy(time: frame.time, l1: comparison?.records.last?.l1Error, negativeMass: frame.moments.negativeMass,
+                                                    covariance: frame.moments.covariance, axes: grid.axes.map(\.name)) }
         let layout = writer.layout
         let marginals = grid.parameterDimension > 1
         var out = RunFrame(time: frame.time, mass: frame.moments.mass, minDensity: frame.moments.minimum,
@@ -178,17 +179,17 @@ final class SolveFrameWriter: FrameObserver {
 extension SolveFrameWriter {
     /// A field whose own checks fail is no solution, exact law or not: L¹ from the exact law beyond 1 %, more
     /// negative mass than that (which bounds the L¹ distance to every true density from below), or a variance ≤ 0.
-    static func checkAccuracy(_ frame: SimulationFrame, l1: Double?, axes: [String]) throws {
-        let limit = SolveStudy.largestL1Error, n = frame.moments.mean.count
+    static func checkAccuracy(time: Double, l1: Double?, negativeMass: Double, covariance: [Double], axes: [String]) throws {
+        let limit = SolveStudy.largestL1Error, n = axes.count
         let advice = "the grid does not resolve this run. Use [grid] frame = \"adapted\" or more [grid] points, or set [output] keep_inaccurate = true to keep the file."
         if let l1, l1 > limit {
-            throw StudyError(String(format: "At t = %.6g the density is %.3g away from the exact law in relative L¹ (more than %.0e): %@", frame.time, l1, limit, advice))
+            throw StudyError(String(format: "At t = %.6g the density is %.3g away from the exact law in relative L¹ (more than %.0e): %@", time, l1, limit, advice))
         }
-        if frame.moments.negativeMass > limit {
-            throw StudyError(String(format: "At t = %.6g the density has a negative part of mass %.3g (more than %.0e): %@", frame.time, frame.moments.negativeMass, limit, advice))
+        if negativeMass > limit {
+            throw StudyError(String(format: "At t = %.6g the density has a negative part of mass %.3g (more than %.0e): %@", time, negativeMass, limit, advice))
         }
-        if let axis = (0..<n).first(where: { !(frame.moments.covariance[$0 * n + $0] > 0) }) {
-            throw StudyError(String(format: "At t = %.6g the variance of the density along %@ is %.3g, not positive: %@", frame.time, axes[axis], frame.moments.covariance[axis * n + axis], advice))
+        if let axis = (0..<n).first(where: { !(covariance[$0 * n + $0] > 0) }) {
+            throw StudyError(String(format: "At t = %.6g the variance of the density along %@ is %.3g, not positive: %@", time, axes[axis], covariance[axis * n + axis], advice))
         }
     }
 }

@@ -101,6 +101,21 @@ import Testing
         #expect(changed.contains { $0.contains("was solved with other [sgd] values") }, "\(changed)")
     }
 
+    @Test("A frame whose own checks fail stops the solve: L¹ from the exact law, negative mass beyond 1e-2, a variance that is not positive")
+    func framesThatFailTheirOwnChecks() throws {
+        let axes = ["theta", "v"], good = [0.5, 0.1, 0.1, 2.0]
+        try SolveFrameWriter.checkAccuracy(time: 1, l1: 1e-3, negativeMass: 1e-4, covariance: good, axes: axes)
+        try SolveFrameWriter.checkAccuracy(time: 1, l1: nil, negativeMass: 0, covariance: good, axes: axes)
+        let cases: [(Double?, Double, [Double], String)] = [(0.02, 0, good, "relative L¹"), (nil, 0.03, good, "negative part of mass 0.03"),
+                                                            (nil, 0, [0.5, 0, 0, -1e-3], "along v is -0.001"), (1e-3, 0, [Double.nan, 0, 0, 1], "along theta is nan")]
+        for (l1, negative, covariance, fragment) in cases {
+            let error = #expect(throws: StudyError.self) {
+                try SolveFrameWriter.checkAccuracy(time: 2, l1: l1, negativeMass: negative, covariance: covariance, axes: axes)
+            }
+            #expect(error?.description.contains(fragment) == true && error?.description.contains("keep_inaccurate") == true, "\(String(describing: error))")
+        }
+    }
+
     @Test("A continued run that reaches the edge of the file's box is told to widen the box of the first solve, not its own")
     func continuedRunAtTheBoxEdge() throws {
         let dir = try Self.scratch()

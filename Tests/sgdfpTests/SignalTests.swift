@@ -55,4 +55,15 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("notes.txt"), encoding: .utf8) == "my notes")
         #expect(try SGDFPBinary.run(["--version"], in: dir).status == 0 && SGDFPBinary.run(["solve", "--help"], in: dir).status == 0)
     }
+
+    @Test("On a terminal an error that ends a run clears the progress line first instead of landing on it", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func errorAfterProgressOnATerminal() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let binary = try #require(SGDFPBinary.path)
+        // script(1) gives the run a pseudo-terminal; the step limit ends it with an error after a few progress lines.
+        let r = try SGDFPBinary.runShell("script -qec \"'\(binary)' solve --scheme lawson-dp54 --set time.max_steps=1500 --stop 100 --planning estimate -o run.h5\" /dev/null", in: dir)
+        #expect(r.stdout.contains("steps, ") && r.stdout.contains("\r\u{1B}[Ksgdfp: error: The run stopped after 1500 steps"), "\(r.stdout.suffix(400))")
+        #expect(try SGDFPBinary.files(in: dir).isEmpty)
+    }
 }

@@ -100,7 +100,8 @@ import Testing
     /// Runs `arguments` in `dir` and returns a failure line unless it ended cleanly: status 0 with `output`
     /// written (when one is named), or status 1 with one error line; never a timeout or a file left over.
     static func check(_ arguments: [String], output: String?, in dir: URL, keep: Set<String>) throws -> String? {
-        let r = try SGDFPBinary.run(arguments, in: dir, timeout: 30)
+        // Longer than the reader's own limit on one call into HDF5 (DamagedFileGuard.longestCall, 60 s).
+        let r = try SGDFPBinary.run(arguments, in: dir, timeout: 90)
         let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
         let left = try SGDFPBinary.files(in: dir).filter { !keep.contains($0) && $0 != output && $0 != output.map { ($0 as NSString).deletingPathExtension + ".xmf" } }
         let wrote = output.map { FileManager.default.fileExists(atPath: dir.appendingPathComponent($0).path) } ?? true

@@ -1,8 +1,9 @@
 /// The value of a netCDF attribute, on the root group or on a variable.
 ///
 /// Written as netCDF writes them: `.text` as a fixed-length string in a scalar dataspace (ASCII, or UTF-8
-/// when the text is not ASCII), `.double` and `.int` as scalars (float64 and int64), `.doubles` as a 1-D
-/// float64 array (an empty array has a null dataspace).
+/// when the text is not ASCII), `.double` and `.int` as scalars (float64 and int32, types netCDF-3 has too,
+/// so that files convert to netCDF classic; an `.int` beyond int32 as int64), `.doubles` as a 1-D float64
+/// array (an empty array has a null dataspace).
 ///
 /// When read back, scalar values round-trip exactly. Attributes written by other tools map as follows:
 /// a one-element integer array reads as `.int`, a longer integer array as `.doubles`, a float array as

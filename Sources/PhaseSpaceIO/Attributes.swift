@@ -23,8 +23,14 @@ enum Attributes {
         case .double(var x):
             try writeNumbers(named: name, on: object, fileType: H5.fileDouble, memoryType: H5.nativeDouble, dims: [], pointer: &x)
         case .int(let i):
-            var x = Int64(i)
-            try writeNumbers(named: name, on: object, fileType: H5.fileInt64, memoryType: H5.nativeInt64, dims: [], pointer: &x)
+            // netCDF-3 has no 64-bit integers: int32 keeps the files convertible (nccopy -k nc3, nc7); only a
+            // value beyond int32 is written as int64.
+            if var x = Int32(exactly: i) {
+                try writeNumbers(named: name, on: object, fileType: H5.fileInt32, memoryType: H5.nativeInt32, dims: [], pointer: &x)
+            } else {
+                var x = Int64(i)
+                try writeNumbers(named: name, on: object, fileType: H5.fileInt64, memoryType: H5.nativeInt64, dims: [], pointer: &x)
+            }
         case .doubles(let xs):
             try xs.withUnsafeBufferPointer { buffer in
                 try writeNumbers(named: name, on: object, fileType: H5.fileDouble, memoryType: H5.nativeDouble,

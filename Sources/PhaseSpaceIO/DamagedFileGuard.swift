@@ -32,6 +32,11 @@ enum DamagedFileGuard {
         sigaction(SIGSEGV, &action, &savedSegv)
         sigaction(SIGBUS, &action, &savedBus)
         signal(SIGALRM, stallHandler)
+        // A parent may hand down these signals blocked; blocked, a stall would never end and a crash would bypass the handler.
+        var guarded = sigset_t()
+        sigemptyset(&guarded)
+        for sig in [SIGSEGV, SIGBUS, SIGALRM] { sigaddset(&guarded, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &guarded, nil)
         alarm(UInt32(longestCall))
     }
 

@@ -20,6 +20,7 @@ struct NetCDFFileTests {
             ("one_double", .doubles([7])),
             ("no_doubles", .doubles([])),
             ("int", .int(-9_007_199_254_740_993)),  // beyond float64's exact integers: stored as int64
+            ("small_int", .int(-2_147_483_648)),  // within int32: stored as int32, which netCDF-3 has
         ]
         try file.defineDimension("x", coordinates: [0, 1], attributes: [:])
         for (name, value) in values {

@@ -110,6 +110,35 @@ import Testing
         return "\(arguments.prefix(2).joined(separator: " ")): status \(r.status)\(r.timedOut ? " (timed out)" : ""), \(errors.count) error lines, left \(left): \(r.stderr.prefix(300))"
     }
 
+    /// A read that never returns (a FIFO nobody opens for writing, as a stalled file system) ends after the
+    /// reader's limit in one error line naming the file, even when the parent hands SIGALRM and SIGSEGV down
+    /// blocked, as some test runners and job launchers do.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SGDFP_PYTHON"] != nil, "set SGDFP_PYTHON (make test does)"))
+    func aStalledReadEndsInOneLineWithItsSignalsBlocked() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try #require(mkfifo(dir.appendingPathComponent("stalled.h5").path, 0o600) == 0)
+        let binary = try #require(SGDFPBinary.path)
+        let blocked = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM, signal.SIGSEGV]); os.execv(sys.argv[1], sys.argv[1:])"
+        let started = Date()
+        let r = try SGDFPBinary.runShell("\"$SGDFP_PYTHON\" -c '\(blocked)' '\(binary)' inspect stalled.h5", in: dir)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(r.status == 1)
+        #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("stalled.h5") && r.stderr.contains("more than 60 s"), "\(r.stderr)")
+        #expect(seconds >= 60 && seconds < 120, "ended after \(seconds) s")
+    }
+
+    /// Copies a failing input where it outlives the test's scratch directory, so the case can be rerun by hand.
+    static func keepFailing(_ file: URL, as name: String) throws -> String {
+        let kept = FileManager.default.temporaryDirectory.appendingPathComponent("sgdfp-fuzz-failures")
+        try FileManager.default.createDirectory(at: kept, withIntermediateDirectories: true)
+        let target = kept.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: target)
+        try FileManager.default.copyItem(at: file, to: target)
+        return target.path
+    }
+
     @Test func mutatedDataFilesAndDamagedHDF5EndCleanly() throws {
         let dir = try SGDFPBinary.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -158,7 +187,9 @@ import Testing
             let runs: [([String], String?)] = [(["inspect", "in.h5"], nil), (["analyze", "in.h5", "-o", "an.h5", "-q"], "an.h5"),
                                                 (["solve", "--set", "initial.kind=file", "--set", "initial.file=in.h5", "--stop", "0.4", "-o", "next.h5", "-q"], "next.h5")]
             for (arguments, output) in runs {
-                if let f = try Self.check(arguments, output: output, in: dir, keep: keep) { failures.append("hdf5 seed \(seed): \(f)") }
+                if let f = try Self.check(arguments, output: output, in: dir, keep: keep) {
+                    failures.append("hdf5 seed \(seed): \(f); input kept as \(try Self.keepFailing(dir.appendingPathComponent("in.h5"), as: "hdf5-seed-\(seed).h5"))")
+                }
             }
         }
         #expect(failures.isEmpty, "\(failures.count) damaged inputs did not end cleanly:\n\(failures.prefix(5).joined(separator: "\n---\n"))")

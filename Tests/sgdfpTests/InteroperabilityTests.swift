@@ -112,4 +112,32 @@ struct SolveOutputInteroperabilityTests {
             #expect(dump.terminationStatus == 0, "ncdump -h \(file)")
         }
     }
+
+    @Test("Every output kind converts to netCDF classic (nccopy -k nc7 and nc3) with its variables and root attributes")
+    func everyOutputKindConvertsToNetCDFClassic() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p1 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P1.toml").path
+        let runs: [[String]] = [["solve", "--points", "48", "--stop", "0.5", "-o", "solve.h5"], ["analyze", "solve.h5", "-o", "analysed.h5"],
+                                ["stationary", "--points", "48", "-o", "stationary.h5"], ["validate", "-o", "validate.h5"],
+                                ["simulate", "--chains", "10", "--steps", "200", "-o", "simulate.h5"], ["diffusion", "-o", "diffusion.h5"],
+                                ["diffusion", p1, "--fdt", "--replicas", "-o", "fluctuations.h5"], ["modified-flow", "-o", "modified-flow.h5"]]
+        for arguments in runs {
+            let r = try SGDFPBinary.run(arguments + ["-q"], in: dir)
+            try #require(r.status == 0, "\(arguments): \(r.stderr)")
+            let file = arguments[arguments.count - 1]
+            let header = try SGDFPBinary.runShell("ncdump -h \(file) | grep -v '^netcdf '", in: dir)
+            for kind in ["nc7", "nc3"] {
+                let copy = try SGDFPBinary.runShell("nccopy -k \(kind) \(file) copy.nc && ncdump -h copy.nc | grep -v '^netcdf '", in: dir)
+                #expect(copy.status == 0, "\(file) as \(kind): \(copy.stderr)")
+                // The same variables and attributes, whatever the integer and string types became.
+                func names(_ text: String) -> [String] {
+                    text.split(separator: "\n").compactMap { line in
+                        line.firstMatch(of: /^\t(?:\w+ )?(\w+)\(|^\t\t(\w*:\w+) =|^\t\t(:\w+) =/).map { String($0.1 ?? $0.2 ?? $0.3 ?? "") }
+                    }.sorted()
+                }
+                #expect(names(header.stdout).count > 10 && names(copy.stdout) == names(header.stdout), "\(file) as \(kind)")
+            }
+        }
+    }
 }

@@ -43,7 +43,9 @@ public final class AdaptedExactPropagator: TimeStepper, DensityRepresentation {
     private let drift: Matrix
     private let twiceDiffusion: Matrix
     private let stepMap: AffineSpectralMap
-    private let outputMap: AffineSpectralMap
+    private let effort: PlanningEffort
+    /// Made on first use: a run that draws no density on the output grid never holds its work arrays.
+    private lazy var outputMap = AffineSpectralMap(source: frameGrid.axes, target: grid.axes, effort: effort)
     private var flows: [(time: Double, flow: [Double], noise: [Double])] = []
 
     /// - Parameters: `mean` and `covariance` (row-major) of the initial law in centred coordinates x − x*.
@@ -62,13 +64,14 @@ public final class AdaptedExactPropagator: TimeStepper, DensityRepresentation {
         do { frame = try Frame(mean: mean, covariance: covariance) } catch { throw .frameDegenerate(time: 0, reason: error.description) }
         frameCovariance = covariance
         stepMap = AffineSpectralMap(source: frameGrid.axes, target: frameGrid.axes, effort: effort)
-        outputMap = AffineSpectralMap(source: frameGrid.axes, target: grid.axes, effort: effort)
+        self.effort = effort
     }
 
-    /// Bytes held beside the driver's fields: the work arrays of the two maps.
-    public static func memoryEstimate(grid: PhaseSpaceGrid, frameGrid: PhaseSpaceGrid) -> Double {
+    /// Bytes held beside the driver's fields: the work arrays of the step map, and of the output map when
+    /// the density is drawn on the output grid.
+    public static func memoryEstimate(grid: PhaseSpaceGrid, frameGrid: PhaseSpaceGrid, drawsDensity: Bool = true) -> Double {
         AffineSpectralMap.memoryEstimate(source: frameGrid.axes, target: frameGrid.axes)
-            + AffineSpectralMap.memoryEstimate(source: frameGrid.axes, target: grid.axes)
+            + (drawsDensity ? AffineSpectralMap.memoryEstimate(source: frameGrid.axes, target: grid.axes) : 0)
     }
 
     // MARK: DensityRepresentation (the state is q on the frame grid)
@@ -201,16 +204,47 @@ extension FrameView {
     /// same point as the frame's coordinates), keyed and laid out as `Quadrature.pairMarginals`. Each is
     /// exact however coarse `output` is along the other axes: by the Fourier-slice theorem, from the frame
     /// representation directly (`AffineSpectralMap(source:marginalOn:keeping:)`).
+    ///
+    /// The two kept axes are put first (the frame's coordinates permuted alike, which keeps L's principal
+    /// minors and so its row factorisation): the passes run from the last axis to the first, so the
+    /// integrated axes shrink to one point before the kept ones grow to the output's points, and no stage
+    /// holds more than the frame grid or one output plane.
     public func pairMarginals(on output: PhaseSpaceGrid) -> [String: [Double]] {
         let n = frame.dimension, axes = output.axes
-        let map = AffineSpread(linear: frame.factor, shift: frame.mean, spread: [Double](repeating: 0, count: n * n))!
         var result: [String: [Double]] = [:]
         for a in 0..<n {
             for b in (a + 1)..<n {
-                let slice = AffineSpectralMap(source: grid.axes, marginalOn: axes, keeping: [a, b], effort: .estimate)
+                let order = [a, b] + (0..<n).filter { $0 != a && $0 != b }
+                let linear = order.flatMap { i in order.map { j in frame.factor[i * n + j] } }
+                let map = AffineSpread(linear: linear, shift: order.map { frame.mean[$0] }, spread: [Double](repeating: 0, count: n * n))!
+                let slice = AffineSpectralMap(source: order.map { grid.axes[$0] }, marginalOn: order.map { axes[$0] }, keeping: [0, 1], effort: .estimate)
                 let field = AlignedBuffer(count: axes[a].points * axes[b].points)
-                slice.apply(density, into: field, map)
+                slice.apply(Self.permuted(density, shape: grid.axes.map(\.points), order: order), into: field, map)
                 result["\(axes[a].name)_\(axes[b].name)"] = Array(field.buffer)
+            }
+        }
+        return result
+    }
+
+    /// A row-major field with its axes in `order` (axis k of the result is axis order[k] of `field`).
+    static func permuted(_ field: AlignedBuffer, shape: [Int], order: [Int]) -> AlignedBuffer {
+        let n = shape.count
+        var strides = [Int](repeating: 1, count: n)
+        for i in stride(from: n - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * shape[i + 1] }
+        let newShape = order.map { shape[$0] }, newStrides = order.map { strides[$0] }
+        let result = AlignedBuffer(count: field.count)
+        var index = [Int](repeating: 0, count: n), source = 0
+        for target in 0..<field.count {
+            result[target] = field[source]
+            // Advance the result's index (last axis fastest) and follow it in the source.
+            var k = n - 1
+            while k >= 0 {
+                index[k] += 1
+                source += newStrides[k]
+                if index[k] < newShape[k] { break }
+                source -= newStrides[k] * newShape[k]
+                index[k] = 0
+                k -= 1
             }
         }
         return result

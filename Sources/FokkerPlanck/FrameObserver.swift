@@ -70,24 +70,26 @@ public final class ExactComparison: FrameObserver {
     public let exactField: AlignedBuffer?
     public private(set) var records: [Record] = []
 
-    public init(_ exact: ExactSolution, grid: PhaseSpaceGrid, origin: [Double]) {
+    /// - Parameter drawsDensity: whether the exact density is also sampled on `grid` each frame (not needed
+    ///   in an adapted frame, where L¹ is measured on the frame grid, unless the field is written).
+    public init(_ exact: ExactSolution, grid: PhaseSpaceGrid, origin: [Double], drawsDensity: Bool = true) {
         self.exact = exact
         self.grid = grid
         self.origin = origin
-        exactField = exact.hasDensity ? grid.makeField() : nil
+        exactField = exact.hasDensity && drawsDensity ? grid.makeField() : nil
     }
 
     public func observe(_ frame: SimulationFrame) throws {
         let m = exact.moments(at: frame.time)
         var l1: Double?
-        if let exactField, let mixture = exact.density(at: frame.time) {
-            try mixture.sample(on: grid, origin: origin, into: exactField.buffer)
+        if let mixture = exact.density(at: frame.time) {
+            if let exactField { try mixture.sample(on: grid, origin: origin, into: exactField.buffer) }
             if let view = frame.frameView {
                 // In the frame, where the density is resolved: the change of variables keeps L¹ distances.
                 let inFrame = view.grid.makeField()
                 try mixture.inFrame(view.frame, origin: origin).sample(on: view.grid, origin: [Double](repeating: 0, count: origin.count), into: inFrame.buffer)
                 l1 = Quadrature.l1Distance(UnsafeBufferPointer(view.density.buffer), UnsafeBufferPointer(inFrame.buffer), on: view.grid)
-            } else {
+            } else if let exactField {
                 l1 = Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid)
             }
         }

@@ -107,8 +107,13 @@ public final class Simulation {
     public let stepper: any TimeStepper
     public let state: AlignedBuffer
     public private(set) var time: Double
-    private let real: AlignedBuffer
+    /// The density on the axis-aligned grid, made only when a frame is drawn there.
+    private lazy var real: AlignedBuffer = grid.makeField()
     private var space: any DensityRepresentation { stepper.representation }
+    /// Whether each frame carries the density on the axis-aligned grid. A representation with a frame view
+    /// measures everything in its frame, so without a reader of the drawn density (a 4-D run that writes
+    /// only marginals) the output grid need not be held at all.
+    public var drawsDensity = true
     public var grid: PhaseSpaceGrid { stepper.representation.grid }
 
     /// Starts from a real density sampled on the stepper's grid.
@@ -122,7 +127,6 @@ public final class Simulation {
     public init(stepper: any TimeStepper, initialState: AlignedBuffer, startTime: Double = 0) {
         self.stepper = stepper
         state = initialState
-        real = stepper.representation.grid.makeField()
         time = startTime
     }
 
@@ -171,7 +175,7 @@ public final class Simulation {
             throw SimulationError.badSchedule(String(format: "[time] output_every = %.3g would write %.3g frames; use at most 100000 (a larger output_every)", settings.outputEvery, frameCount))
         }
         try settings.checkWork(from: time, substepsPerFrame: stepper.substeps(forInterval: min(settings.outputEvery, settings.stopTime - time)),
-                               points: grid.pointCount)
+                               points: space.frameView(of: state)?.grid.pointCount ?? grid.pointCount)
         stepper.prepare(outputInterval: min(settings.outputEvery, settings.stopTime - time))
         let clock = ContinuousClock()
         let started = clock.now
@@ -193,8 +197,9 @@ public final class Simulation {
         func emit() throws {
             let entered = seconds()
             defer { outputTime += seconds() - entered }
-            space.density(of: state, into: real)
             let view = space.frameView(of: state)
+            let drawn = view == nil || drawsDensity
+            if drawn { space.density(of: state, into: real) }
             var m = view?.moments ?? Quadrature.moments(of: UnsafeBufferPointer(real.buffer), on: grid)
             guard m.mass.isFinite else { throw SimulationError.nonFinite(time: time) }
             minDensity = min(minDensity, m.minimum)
@@ -205,7 +210,8 @@ public final class Simulation {
             }
             m.mean = zip(m.mean, stepper.dynamics.stationaryPoint).map { $0 + $1 }
             let frame = SimulationFrame(time: time, steps: steps, stepSize: lastStep, nextStep: stepper.isAdaptive ? h : .infinity,
-                                        density: UnsafeBufferPointer(real.buffer), moments: m, frameView: view)
+                                        density: drawn ? UnsafeBufferPointer(real.buffer) : UnsafeBufferPointer(start: nil, count: 0),
+                                        moments: m, frameView: view)
             for observer in observers { try observer.observe(frame) }
         }
         if settings.emitsStartFrame { try emit() }

@@ -60,7 +60,7 @@ extension RunConfiguration {
         .init(section: "initial", name: "model_change", expectation: "true or false",
               help: "let a continued run evolve the file under other [sgd], [loss] or [noise] values than it was solved with (default false: refused)"),
         .init(section: "grid", name: "points", expectation: "an integer ≥ 2 or a list of 2d such integers",
-              help: "grid points per axis, one number for all axes or one per axis (default 128)"),
+              help: "grid points per axis, one number for all axes or one per axis (default 128; in the adapted frame, of the output grid: enough to draw the narrowest law of the run, 128 to 1024)"),
         .init(section: "grid", name: "box", expectation: "\"auto\" or a list of 2d positive half-widths",
               help: "half-widths of the periodic box in centred coordinates (default \"auto\": from the covariances)"),
         .init(section: "grid", name: "threads", expectation: "an integer ≥ 1",

@@ -199,8 +199,9 @@ public enum FrameKind: String, Sendable, Equatable, CaseIterable {
 
 /// The `[grid]` section: the phase-space grid.
 public struct GridSection: Sendable, Equatable {
-    /// Points per axis: one entry for every axis, or 2d entries (θ..., v...).
-    public var points: [Int]
+    /// Points per axis: one entry for every axis, or 2d entries (θ..., v...); nil: `defaultPoints` per axis,
+    /// or in the adapted frame the points that draw the narrowest law of the run (at least `defaultPoints`).
+    public var points: [Int]?
     public var box: BoxSpec
     /// FFTW threads (≥ 1).
     public var threads: Int
@@ -212,7 +213,10 @@ public struct GridSection: Sendable, Equatable {
     public var frameBox: Double
 
     /// Every argument defaults to the built-in example's value.
-    public init(points: [Int] = [128], box: BoxSpec = .auto, threads: Int = 1, wisdom: WisdomSetting = .defaultLocation,
+    /// Points per axis when the run file gives none.
+    public static let defaultPoints = 128
+
+    public init(points: [Int]? = nil, box: BoxSpec = .auto, threads: Int = 1, wisdom: WisdomSetting = .defaultLocation,
                 frame: FrameKind = .fixed, framePoints: Int? = nil, frameBox: Double = 7.5) {
         self.points = points
         self.box = box
@@ -225,7 +229,8 @@ public struct GridSection: Sendable, Equatable {
 
     /// Points per axis for a phase space of `axes` = 2d axes.
     public func points(axes: Int) -> [Int] {
-        points.count == 1 ? Array(repeating: points[0], count: axes) : points
+        let p = points ?? [Self.defaultPoints]
+        return p.count == 1 ? Array(repeating: p[0], count: axes) : p
     }
 }
 

@@ -48,7 +48,9 @@ extension RunConfiguration {
         put("model_change", .boolean(initial.allowModelChange))
 
         section("grid")
-        put("points", grid.points.count == 1 ? .integer(grid.points[0]) : .array(grid.points.map { .integer($0) }))
+        if let p = grid.points { put("points", p.count == 1 ? .integer(p[0]) : .array(p.map { .integer($0) })) } else {
+            absent("points", "\(GridSection.defaultPoints) per axis; in the adapted frame enough to draw the narrowest law of the run")
+        }
         switch grid.box {
         case .auto: put("box", .string("auto"))
         case .halfWidths(let w): put("box", vectorValue(w))

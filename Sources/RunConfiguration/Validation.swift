@@ -131,12 +131,13 @@ private struct ConfigurationValidator {
     func checkGrid() throws(RunConfigurationError) {
         let g = config.grid
         let n = 2 * d
-        guard g.points.count == 1 || g.points.count == n else {
+        let points = g.points ?? [GridSection.defaultPoints]
+        guard points.count == 1 || points.count == n else {
             throw RunConfigurationError(
                 .wrongShape, key: "grid.points",
-                "[grid] points must be one integer or a list of \(n) integers (one per axis \(axisNames)), got \(g.points.count) entries.")
+                "[grid] points must be one integer or a list of \(n) integers (one per axis \(axisNames)), got \(points.count) entries.")
         }
-        for p in g.points {
+        for p in points {
             try require(p >= 2, "grid", "points", String(p))
         }
         if case .halfWidths(let widths) = g.box {

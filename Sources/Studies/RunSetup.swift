@@ -28,6 +28,9 @@ public struct RunSetup: Sendable {
     /// the state it continues from (nil: the fixed frame).
     public let adaptedFrame: (grid: PhaseSpaceGrid, frame: Frame, reason: String, state: [Double]?)?
     public let writeFullDensity: Bool
+    /// Whether the density is drawn on the axis-aligned grid each frame: always in the fixed frame, and in
+    /// an adapted one only when the full field is written (moments, errors and marginals come from the frame).
+    public var drawsDensity: Bool { adaptedFrame == nil || writeFullDensity }
     public let warnings: [String]
     /// Largest density tolerated on the box edge, relative to the peak. Heavy tails (state-dependent
     /// noise) sit higher; an under-resolved grid rings at the 1e-4 level everywhere, and then only
@@ -71,7 +74,7 @@ public struct RunSetup: Sendable {
             guard frame.density.count == grid.pointCount, frame.density.allSatisfy(\.isFinite) else {
                 throw StudyError("The last frame of \(path) holds NaN or infinite values (or not one value per grid point), so no run can continue from it; continue from a file whose run succeeded.")
             }
-            if config.grid.box != .auto || config.grid.points != [128] {
+            if config.grid.box != .auto || config.grid.points != nil {
                 warnings.append("[grid] points and box are ignored when continuing from a file: the file's grid is used.")
             }
             start = .file(path: path, density: frame.density)
@@ -117,6 +120,9 @@ public struct RunSetup: Sendable {
                 try planner.checkBox(w, names: names, envelopes: envelopes, stationaryPoint: dynamics.stationaryPoint)
                 grid = try PhaseSpaceGrid(points: points, halfWidths: w)
             }
+            if config.grid.frame == .adapted && config.grid.points == nil {
+                grid = try Self.drawingGrid(grid, envelopes: envelopes, planner: planner, pairsOnly: config.output.fullDensity != .on && d > 1)
+            }
             let resolution = planner.resolution(envelopes, grid: grid)
             if config.grid.frame == .fixed {
                 try planner.checkInitialResolution(solution.envelopes(times: [0]), grid: grid)
@@ -125,7 +131,8 @@ public struct RunSetup: Sendable {
                     boundaryTolerance = 1e-3
                     warnings.append(String(format: "At t = %.3g the density is narrower than the grid resolves along %@ (%.2g spacings per conditional standard deviation); expect spectral ringing, or use more [grid] points.", r.time, r.axis, r.ratio))
                 }
-            } else if let r = resolution.min(by: { $0.ratio < $1.ratio }), r.ratio < planner.pointsPerConditionalDeviation {
+            } else if let r = Self.drawnResolution(envelopes, grid: grid, planner: planner, pairsOnly: !Self.writesFullDensity(config.output.fullDensity, grid: grid))
+                        .min(by: { $0.ratio < $1.ratio }), r.ratio < planner.pointsPerConditionalDeviation {
                 // The solution lives in the frame; the output grid only draws it.
                 warnings.append(String(format: "At t = %.3g the output grid draws the density with %.2g spacings per conditional standard deviation along %@: the written field is its band-limited picture (moments and errors come from the frame); use more [grid] points for a sharper one.", r.time, r.ratio, r.axis))
             }
@@ -142,21 +149,21 @@ public struct RunSetup: Sendable {
             } else if case let .mixture(mixture) = start {
                 let made = try AdaptedFrameGrid.make(initial: mixture, origin: dynamics.stationaryPoint, parameterDimension: d,
                                                      halfWidth: config.grid.frameBox, requested: config.grid.framePoints)
-                adapted = (made.grid, made.frame, made.reason, nil)
+                let drawing = config.grid.points == nil
+                    ? String(format: "; the output's points per axis draw the narrowest law of the run with %.3g spacings per deviation (at least %ld)",
+                             planner.pointsPerConditionalDeviation, GridSection.defaultPoints) : ""
+                adapted = (made.grid, made.frame, made.reason + drawing, nil)
             }
         }
-        // Working set of the chosen scheme, the driver, and the initial and exact density fields.
+        let full = Self.writesFullDensity(config.output.fullDensity, grid: grid)
+        // Working set of the chosen scheme, the driver, and the initial and exact density fields; in an adapted
+        // frame the output grid is held only when the full field is written.
         if let adapted {
-            let fields = Double(adapted.grid.pointCount) * 8 * 2 + Double(grid.pointCount) * 8 * 3
-            try adapted.grid.checkMemory(bytes: AdaptedExactPropagator.memoryEstimate(grid: grid, frameGrid: adapted.grid) + fields)
+            let drawn = full ? Double(grid.pointCount) * 8 * 3 : 0
+            let fields = Double(adapted.grid.pointCount) * 8 * 2 + drawn
+            try adapted.grid.checkMemory(bytes: AdaptedExactPropagator.memoryEstimate(grid: grid, frameGrid: adapted.grid, drawsDensity: full) + fields)
         } else {
             try grid.checkMemory(bytes: scheme.memoryEstimate(grid: grid, dynamics: dynamics))
-        }
-        let full: Bool
-        switch config.output.fullDensity {
-        case .on: full = true
-        case .off: full = d == 1
-        case .auto: full = d == 1 || grid.pointCount <= 64 * 64 * 64 * 64
         }
         if d == 1 && config.output.fullDensity == .off {
             warnings.append("[output] full_density = false is ignored for one parameter: the 2-D density is the output.")
@@ -178,6 +185,52 @@ public struct RunSetup: Sendable {
         return RunSetup(configuration: config, scheme: scheme.name, sde: sde, dynamics: dynamics, start: start, startTime: startTime,
                         exact: exact, grid: grid, adaptedFrame: adapted, writeFullDensity: full, warnings: warnings,
                         boundaryTolerance: boundaryTolerance, substepNorm: substepNorm)
+    }
+
+    /// Whether frames carry the full density on `grid`: always for one parameter, by size (up to 64⁴) for `auto`.
+    static func writesFullDensity(_ setting: Toggle, grid: PhaseSpaceGrid) -> Bool {
+        switch setting {
+        case .on: true
+        case .off: grid.parameterDimension == 1
+        case .auto: grid.parameterDimension == 1 || grid.pointCount <= 64 * 64 * 64 * 64
+        }
+    }
+
+    /// Most points per axis the adapted frame's default output grid takes to draw a narrow law: beyond it the
+    /// written picture is band-limited (the solution itself is not; it lives in the frame).
+    static let largestDrawingPoints = 1024
+
+    /// How finely `grid` draws each envelope, per axis, as conditional deviation over spacing at the worst
+    /// time. The deviation is conditional on the other axes of what is drawn: the whole phase space, or with
+    /// `pairsOnly` (4-D runs that write only 2-D marginals) the other axis of each pair.
+    static func drawnResolution(_ envelopes: [GridPlanner.Envelope], grid: PhaseSpaceGrid, planner: GridPlanner,
+                                pairsOnly: Bool) -> [(axis: String, ratio: Double, time: Double)] {
+        guard pairsOnly else { return planner.resolution(envelopes, grid: grid) }
+        let n = grid.axes.count
+        return (0..<n).map { i in
+            var worst = (ratio: Double.infinity, time: 0.0)
+            for e in envelopes {
+                let c = e.covariance
+                for j in 0..<n where j != i && c[j * n + j] > 0 {
+                    let r = max(c[i * n + i] - c[i * n + j] * c[i * n + j] / c[j * n + j], 0).squareRoot() / grid.axes[i].spacing
+                    if r < worst.ratio { worst = (r, e.time) }
+                }
+            }
+            return (grid.axes[i].name, worst.ratio, worst.time)
+        }
+    }
+
+    /// The adapted frame's default output grid: `grid`'s box, with along each axis the points that draw the
+    /// narrowest law of the run at the planner's spacings per conditional deviation (`drawnResolution`), no
+    /// fewer than `grid` has and no more than `largestDrawingPoints`.
+    static func drawingGrid(_ grid: PhaseSpaceGrid, envelopes: [GridPlanner.Envelope], planner: GridPlanner, pairsOnly: Bool) throws -> PhaseSpaceGrid {
+        let resolution = drawnResolution(envelopes, grid: grid, planner: planner, pairsOnly: pairsOnly)
+        let points = grid.axes.indices.map { i -> Int in
+            let needed = Int(clamping: Double(grid.axes[i].points) * planner.pointsPerConditionalDeviation / resolution[i].ratio,
+                             to: 0...largestDrawingPoints, rounding: .up)
+            return max(grid.axes[i].points, needed + needed % 2)
+        }
+        return try PhaseSpaceGrid(points: points, halfWidths: grid.axes.map(\.halfWidth))
     }
 
     /// The initial density sampled on the grid (or the file's last frame).
@@ -219,7 +272,9 @@ public struct RunSetup: Sendable {
             } else if case let .mixture(mixture) = start {
                 try adapted.load(mixture, origin: dynamics.stationaryPoint, into: state)
             }
-            return Simulation(stepper: stepper, initialState: state, startTime: startTime)
+            let simulation = Simulation(stepper: stepper, initialState: state, startTime: startTime)
+            simulation.drawsDensity = drawsDensity
+            return simulation
         }
         return Simulation(stepper: stepper, initialDensity: try initialDensity(), startTime: startTime)
     }
@@ -234,7 +289,9 @@ public struct RunSetup: Sendable {
             let stepper = try makeStepper(effort: effort, frame: frame)
             let state = stepper.representation.makeState()
             for i in 0..<saved.density.count { state[i] = saved.density[i] }
-            return Simulation(stepper: stepper, initialState: state, startTime: time)
+            let simulation = Simulation(stepper: stepper, initialState: state, startTime: time)
+            simulation.drawsDensity = drawsDensity
+            return simulation
         }
         guard let density = partial.density, density.count == grid.pointCount else {
             throw StudyError("The partial file \(partial.path) holds no full density of this run's grid ([output] full_density), so it cannot be resumed; delete it and run again without --resume.")

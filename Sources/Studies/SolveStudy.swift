@@ -77,7 +77,7 @@ public struct SolveStudy {
     private func write(to file: NetCDFFile, progress: ProgressHandler?) throws -> SolveReport {
         let grid = setup.grid
         let simulation = try setup.makeSimulation(effort: effort, resuming: resuming)
-        let comparison = setup.exact.map { ExactComparison($0, grid: grid, origin: setup.dynamics.stationaryPoint) }
+        let comparison = setup.exact.map { ExactComparison($0, grid: grid, origin: setup.dynamics.stationaryPoint, drawsDensity: setup.drawsDensity) }
         let layout = SolveProduct.layout(setup)
         let writer = try resuming.map { try RunOutputWriter(resuming: file, layout: layout, records: $0.times.count) }
             ?? RunOutputWriter(file: file, layout: layout)
@@ -156,12 +156,15 @@ final class SolveFrameWriter: FrameObserver {
             out.l1Error = record.l1Error
             out.exactMean = record.exactMean
             out.exactCovariance = record.exactCovariance
-            if let exact = comparison?.exactField, record.l1Error != nil {
-                let field = UnsafeBufferPointer(exact.buffer)
+            if record.l1Error != nil {
+                let field = comparison?.exactField.map { UnsafeBufferPointer($0.buffer) }
                 if layout.writeFullDensity { out.exactDensity = field }
                 if marginals {
-                    out.exactMarginals = try frame.frameView.flatMap { _ in try comparison?.exact.density(at: frame.time)?.pairMarginals(on: grid, origin: origin) }
-                        ?? Quadrature.pairMarginals(of: field, on: grid)
+                    if frame.frameView != nil {
+                        out.exactMarginals = try comparison?.exact.density(at: frame.time)?.pairMarginals(on: grid, origin: origin) ?? [:]
+                    } else if let field {
+                        out.exactMarginals = Quadrature.pairMarginals(of: field, on: grid)
+                    }
                 }
             }
         }

@@ -52,7 +52,7 @@ struct SolveCommand: ParsableCommand {
         try sidecar.check(output: config.output.path, overwrite: overwrite)
         if !runFile.quiet {
             print(Describe.model(setup.sde) + "\n")
-            print(Describe.grid(setup.grid, stationaryPoint: setup.dynamics.stationaryPoint, frame: setup.adaptedFrame?.reason) + "\n")
+            print(Describe.grid(setup.grid, stationaryPoint: setup.dynamics.stationaryPoint, frame: setup.adaptedFrame?.reason, full: setup.writeFullDensity) + "\n")
         }
         for w in setup.warnings { writeError("sgdfp: warning: \(w)") }
         let report = try SolveStudy(setup: setup, outputPath: config.output.path, overwrite: overwrite, effort: effort, resuming: partial)

@@ -14,7 +14,7 @@ struct DefaultsTests {
         #expect(c.initial.mean == [2.0, 0.0])
         #expect(c.initial.covariance == [[0.1, 0.0], [0.0, 1.0]])
         #expect(c.initial.weights == nil && c.initial.means == nil && c.initial.covariances == nil && c.initial.file == nil)
-        #expect(c.grid == GridSection(points: [128], box: .auto, threads: 1, wisdom: .defaultLocation))
+        #expect(c.grid == GridSection(points: nil, box: .auto, threads: 1, wisdom: .defaultLocation) && c.grid.points(axes: 2) == [128, 128])
         #expect(c.time == TimeSection(stop: 10.0, outputEvery: 0.5, tolerance: 1e-8, scheme: "auto", step: nil))
         #expect(c.output == OutputSection(path: "sgdfp-example.h5", fullDensity: .auto))
         #expect(c.parameterDimension == 1)

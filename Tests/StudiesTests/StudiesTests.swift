@@ -101,6 +101,36 @@ import Testing
         #expect(changed.contains { $0.contains("was solved with other [sgd] values") }, "\(changed)")
     }
 
+    @Test("In the adapted frame the default output grid draws the narrowest law of the run: every written field (the 2-D density of P1, the six marginals of P3) within 1e-8 relative L¹ of the exact one at every frame, from starts about ten times narrower than the stationary law")
+    func defaultOutputGridDrawsTheNarrowestLaw() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cases: [(file: String, overrides: [(String, String)], fields: [String])] = [
+            ("P1.toml", [("initial.mean", "[2.0, 0.0]"), ("initial.covariance", "[0.005, 0.0526]")], [RunVariable.density]),
+            ("P3.toml", [("initial.mean", "[2.0, 1.0, 0.0, 0.0]"), ("initial.covariance", "[0.0004, 0.0004, 0.008, 0.008]")],
+             ["theta1_theta2", "theta1_v1", "theta1_v2", "theta2_v1", "theta2_v2", "v1_v2"].map(RunVariable.marginal))]
+        for (file, overrides, fields) in cases {
+            var config = try Self.config(file, overrides + [("grid.frame", "\"adapted\""), ("time.stop", "2"), ("time.output_every", "1")])
+            config.grid.points = nil
+            let setup = try RunSetup.build(config)
+            // No axis is drawn more coarsely than the planner's 2.16 spacings per conditional deviation, none below 128 points.
+            #expect(setup.warnings.allSatisfy { !$0.contains("band-limited picture") }, "\(setup.warnings)")
+            #expect(setup.grid.axes.allSatisfy { $0.points >= GridSection.defaultPoints } && setup.grid.axes.contains { $0.points > GridSection.defaultPoints })
+            #expect(setup.writeFullDensity == (setup.grid.parameterDimension == 1))
+            let path = dir.appendingPathComponent("\(file).h5").path
+            _ = try SolveStudy(setup: setup, outputPath: path, overwrite: false, effort: .estimate, invocation: Invocation(commandLine: "test")).run()
+            let reader = try NetCDFReader(path: path)
+            defer { reader.close() }
+            for field in fields {
+                for frame in 0..<3 {
+                    let drawn = try reader.readRecord(field, index: frame), exact = try reader.readRecord("exact_" + field, index: frame)
+                    let l1 = zip(drawn, exact).reduce(0) { $0 + abs($1.0 - $1.1) } / exact.reduce(0) { $0 + abs($1) }
+                    #expect(l1 <= 1e-8, "\(file) \(field) at frame \(frame): relative L¹ \(l1)")
+                }
+            }
+        }
+    }
+
     @Test("A frame whose own checks fail stops the solve: L¹ from the exact law, negative mass beyond 1e-2, a variance that is not positive")
     func framesThatFailTheirOwnChecks() throws {
         let axes = ["theta", "v"], good = [0.5, 0.1, 0.1, 2.0]

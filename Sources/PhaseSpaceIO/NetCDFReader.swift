@@ -115,7 +115,8 @@ public final class NetCDFReader {
             let start = [hsize_t(index)] + recordShape.map { _ in hsize_t(0) }
             let counts = [hsize_t(1)] + recordShape.map { hsize_t($0) }
             try H5.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start, nil, counts, nil), "Selecting record \(index) of \(variable)")
-            let memorySpace = try H5.dataspace([count])
+            // The selection's own shape, so that HDF5 copies rows rather than walking points (`NetCDFFile.writeSlab`).
+            let memorySpace = try H5.dataspace([1] + recordShape)
             defer { H5Sclose(memorySpace) }
             var values = [Double](repeating: 0, count: count)
             if count > 0 {

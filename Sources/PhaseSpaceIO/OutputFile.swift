@@ -29,9 +29,12 @@ public struct OutputProvenance: Sendable {
     /// x* of the model, when the model has one.
     public var stationaryPoint: [Double]?
     public var parameterDimension: Int?
+    /// Deflate level of the file's fields (`NetCDFFile.deflateLevel`), 0 for none.
+    public var deflateLevel: UInt32 = 0
 
     public init(title: String, source: String, history: String, configuration: String? = nil, fftwVersion: String? = nil,
-                stationaryPoint: [Double]? = nil, parameterDimension: Int? = nil) {
+                stationaryPoint: [Double]? = nil, parameterDimension: Int? = nil, deflateLevel: UInt32 = 0) {
+        self.deflateLevel = deflateLevel
         self.title = title
         self.source = source
         self.history = history
@@ -79,6 +82,7 @@ public enum OutputFile {
                                 body: (NetCDFFile) throws -> T) throws -> T {
         try atomically(destination, overwrite: overwrite) { temporary in
             let file = try NetCDFFile.create(at: temporary)
+            file.deflateLevel = provenance.deflateLevel
             return try closing(file) {
                 let root = provenance.attributes(kind: kind)
                 for name in NetCDFFile.orderedNames(root.keys) { try file.setAttribute(name, root[name]!) }

@@ -279,12 +279,15 @@ public struct OutputSection: Sendable, Equatable {
     public var fullDensity: Toggle
     /// Keep a solve whose density strays from the exact law by more than the solver's own check allows.
     public var keepInaccurate: Bool
+    /// Deflate level of the fields (after shuffle), 0 for none.
+    public var compression: Int
 
     /// Every argument defaults to the built-in example's value.
-    public init(path: String = "sgdfp-example.h5", fullDensity: Toggle = .auto, keepInaccurate: Bool = false) {
+    public init(path: String = "sgdfp-example.h5", fullDensity: Toggle = .auto, keepInaccurate: Bool = false, compression: Int = 0) {
         self.path = path
         self.fullDensity = fullDensity
         self.keepInaccurate = keepInaccurate
+        self.compression = compression
     }
 }
 

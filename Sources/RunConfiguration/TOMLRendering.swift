@@ -82,6 +82,7 @@ extension RunConfiguration {
         case .off: put("full_density", .boolean(false))
         }
         put("keep_inaccurate", .boolean(output.keepInaccurate))
+        put("compression", .integer(output.compression))
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -166,6 +166,7 @@ private struct ConfigurationValidator {
 
     func checkOutput() throws(RunConfigurationError) {
         try require(!config.output.path.isEmpty, "output", "path", "\"\"")
+        try require((0...9).contains(config.output.compression), "output", "compression", String(config.output.compression))
     }
 
     // MARK: helpers

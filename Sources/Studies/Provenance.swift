@@ -23,7 +23,8 @@ extension OutputProvenance {
     static func of(_ title: String, configuration: RunConfiguration?, sde: LangevinSDE?, invocation: Invocation) -> OutputProvenance {
         OutputProvenance(title: title, source: SGDFPVersion.source, history: historyLine(commandLine: invocation.commandLine),
                          configuration: configuration?.renderTOML(), fftwVersion: FFTWRuntime.version,
-                         stationaryPoint: sde?.stationaryPoint, parameterDimension: sde?.parameterDimension)
+                         stationaryPoint: sde?.stationaryPoint, parameterDimension: sde?.parameterDimension,
+                         deflateLevel: UInt32(clamping: configuration?.output.compression ?? 0))
     }
 }
 

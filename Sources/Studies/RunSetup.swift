@@ -57,6 +57,7 @@ public struct RunSetup: Sendable {
         var warnings = config.notices
         var boundaryTolerance = sde.noise.isStateDependent ? 1e-6 : 1e-7
         var substepNorm = LinearTransport.defaultSubstepNorm
+        let adapts = config.grid.frame == .adapted
 
         var start: Start
         var continued: (grid: PhaseSpaceGrid, frame: Frame, state: [Double])?
@@ -90,7 +91,7 @@ public struct RunSetup: Sendable {
             let written = try Self.numericalSettings(of: path)
             boundaryTolerance = max(boundaryTolerance, written.boundaryTolerance ?? 0)
             substepNorm = written.substepNorm ?? substepNorm
-            if config.grid.frame == .adapted {
+            if adapts {
                 guard let state = try RunOutputReader.frameState(path: path) else {
                     throw StudyError("The file \(path) was not solved in an adapted frame, so it holds no frame state to continue from; continue it with [grid] frame = \"fixed\".")
                 }
@@ -120,11 +121,11 @@ public struct RunSetup: Sendable {
                 try planner.checkBox(w, names: names, envelopes: envelopes, stationaryPoint: dynamics.stationaryPoint)
                 grid = try PhaseSpaceGrid(points: points, halfWidths: w)
             }
-            if config.grid.frame == .adapted && config.grid.points == nil {
+            if adapts && config.grid.points == nil {
                 grid = try Self.drawingGrid(grid, envelopes: envelopes, planner: planner, pairsOnly: config.output.fullDensity != .on && d > 1)
             }
             let resolution = planner.resolution(envelopes, grid: grid)
-            if config.grid.frame == .fixed {
+            if !adapts {
                 try planner.checkInitialResolution(solution.envelopes(times: [0]), grid: grid)
                 substepNorm = LinearTransport.substepNorm(forResolution: resolution.map(\.ratio).min() ?? .infinity)
                 for r in resolution where r.ratio < planner.pointsPerConditionalDeviation {
@@ -140,7 +141,7 @@ public struct RunSetup: Sendable {
             exact = solution
         }
         var adapted: (grid: PhaseSpaceGrid, frame: Frame, reason: String, state: [Double]?)?
-        if config.grid.frame == .adapted {
+        if adapts {
             guard scheme.name == "exact" else {
                 throw StudyError("The adapted frame runs the exact propagator (constant noise) so far, not \"\(scheme.name)\"; set [time] scheme = \"exact\" (or \"auto\"), or [grid] frame = \"fixed\".")
             }

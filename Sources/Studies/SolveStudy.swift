@@ -204,7 +204,7 @@ enum SolveProduct {
                         writeMarginals: setup.grid.parameterDimension > 1, hasExactSolution: setup.exact?.hasDensity ?? false,
                         hasExactMoments: setup.exact != nil, writesFrame: setup.adaptedFrame != nil,
                         writesNextStep: (try? TimeSteppers.entry(setup.scheme))?.isAdaptive ?? false,
-                        rootAttributes: ["time_scheme": .text(setup.scheme), "frame": .text(setup.configuration.grid.frame.rawValue),
+                        rootAttributes: ["time_scheme": .text(setup.scheme), "frame": .text(setup.adaptedFrame == nil ? "fixed" : "adapted"),
                                          "boundary_tolerance": .double(setup.boundaryTolerance), "substep_norm": .double(setup.substepNorm)])
     }
 

@@ -77,4 +77,24 @@ import Testing
         let peak = last.map(abs).max()!
         #expect(zip(last, restart).allSatisfy { abs($0 - $1) <= 1e-13 * peak })
     }
+
+    /// Fields are written uncompressed unless [output] compression asks for deflate (after shuffle), which
+    /// shrinks the file and leaves every value as it was.
+    @Test func compressionOnlyWhenAskedFor() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var sizes: [Int] = []
+        for level in [0, 1] {
+            let r = try SGDFPBinary.run(["solve", "--points", "64", "--stop", "2", "--set", "output.compression=\(level)", "-o", "c\(level).h5", "-q", "--no-xdmf"], in: dir)
+            try #require(r.status == 0, "\(r.stderr)")
+            let filters = try SGDFPBinary.runShell("h5dump -p -H -d density c\(level).h5", in: dir).stdout
+            #expect(filters.contains("DEFLATE") == (level > 0) && filters.contains("SHUFFLE") == (level > 0), "\(filters)")
+            sizes.append(try #require(try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("c\(level).h5").path)[.size] as? Int))
+        }
+        #expect(sizes[1] < sizes[0], "\(sizes)")
+        let same = try SGDFPBinary.runShell("h5diff c0.h5 c1.h5 density && h5diff c0.h5 c1.h5 exact_density", in: dir)
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+        let refused = try SGDFPBinary.run(["solve", "--set", "output.compression=10", "-o", "x.h5"], in: dir)
+        #expect(refused.status == 1 && refused.stderr.contains("compression"), "\(refused.stderr)")
+    }
 }

@@ -30,9 +30,9 @@ public struct Frame: Sendable, Equatable {
         let pivots = try Self.cholesky(covariance, n).pivots
         let longest = pivots.max()!
         if let i = pivots.indices.first(where: { pivots[$0] * Self.largestAspectRatio < longest }) {
-            throw .degenerate(axis: i, ratio: pivots[i] / longest)
+            throw .degenerate(axis: i, of: n, ratio: pivots[i] / longest)
         }
-        guard let inverse = SmallMatrix.inverse(factor, n) else { throw .degenerate(axis: n - 1, ratio: 0) }
+        guard let inverse = SmallMatrix.inverse(factor, n) else { throw .degenerate(axis: n - 1, of: n, ratio: 0) }
         self.mean = mean
         self.factor = factor
         inverseFactor = inverse
@@ -53,7 +53,7 @@ public struct Frame: Sendable, Equatable {
             var s = p[j * n + j]
             for k in 0..<j { s -= l[j * n + k] * l[j * n + k] }
             // The conditional variance of axis j given the earlier ones: its loss of digits is what limits the frame.
-            guard s > 0, s.isFinite else { throw .degenerate(axis: j, ratio: 0) }
+            guard s > 0, s.isFinite else { throw .degenerate(axis: j, of: n, ratio: 0) }
             let pivot = s.squareRoot()
             l[j * n + j] = pivot
             for i in (j + 1)..<max(j + 1, n) {
@@ -130,8 +130,9 @@ public struct Frame: Sendable, Equatable {
 /// Why a frame cannot be made, one sentence each.
 public enum FrameError: Error, Equatable, CustomStringConvertible {
     case notFinite
-    /// The conditional deviation along `axis` is `ratio` times the largest one (0: not positive at all).
-    case degenerate(axis: Int, ratio: Double)
+    /// The conditional deviation along `axis` (of `of` phase-space axes, θ first) is `ratio` times the largest
+    /// one (0: not positive at all).
+    case degenerate(axis: Int, of: Int, ratio: Double)
     /// A mixture component is `width` wide in the frame of the whole law, which would take `points` per axis.
     case componentTooNarrow(width: Double, points: Int)
 
@@ -140,10 +141,12 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
         case .notFinite: return "The frame's mean or covariance is not finite."
         case let .componentTooNarrow(width, points):
             return String(format: "A component of the initial mixture is %.2g wide in the frame of the whole law, which would take %ld points per frame axis (more than 1024); start from wider components or set [grid] frame_points.", width, points)
-        case let .degenerate(axis, ratio):
+        case let .degenerate(axis, n, ratio):
+            // The frame's axes are phase space's, θ first: name the one that collapsed as the output does.
+            let name = n % 2 == 0 && axis < n ? PhaseSpaceGrid.axisNames(parameterDimension: n / 2)[axis] : "phase-space axis \(axis + 1)"
             return ratio == 0
-                ? "The law has no spread left along phase-space axis \(axis + 1) given the earlier axes (a degenerate covariance), so no frame can follow it."
-                : String(format: "The law has collapsed along phase-space axis %ld: its conditional deviation is %.1e of the widest, beyond what a frame can follow in double precision.", axis + 1, ratio)
+                ? "The law has no spread left along \(name) given the earlier axes (a degenerate covariance), so no frame can follow it."
+                : String(format: "The law has collapsed along %@: its deviation given the earlier axes is %.1e of the widest, beyond what a frame can follow in double precision.", name, ratio)
         }
     }
 }

@@ -106,7 +106,7 @@ import Spectral
             _ = try Simulation(stepper: stepper, initialState: state).run(SimulationSettings(stopTime: 40, outputEvery: 1), observers: [])
             Issue.record("a collapsing law ran to the end")
         } catch let error as SimulationError {
-            #expect(error.description.contains("collapsed along phase-space axis 2"), "\(error)")
+            #expect(error.description.contains("collapsed along v:"), "\(error)")
             guard case let .frameDegenerate(time, _) = error else { Issue.record("\(error)"); return }
             #expect(time > 5 && time < 20, "stopped at \(time)")
         }

@@ -151,8 +151,8 @@ public struct RunSetup: Sendable {
                 let made = try AdaptedFrameGrid.make(initial: mixture, origin: dynamics.stationaryPoint, parameterDimension: d,
                                                      halfWidth: config.grid.frameBox, requested: config.grid.framePoints)
                 let drawing = config.grid.points == nil
-                    ? String(format: "; the output's points per axis draw the narrowest law of the run with %.3g spacings per deviation (at least %ld)",
-                             planner.pointsPerConditionalDeviation, GridSection.defaultPoints) : ""
+                    ? String(format: "; the output's points per axis draw the narrowest law of the run with %.3g spacings per deviation (%ld to %ld)",
+                             planner.pointsPerConditionalDeviation, GridSection.defaultPoints, Self.largestDrawingPoints) : ""
                 adapted = (made.grid, made.frame, made.reason + drawing, nil)
             }
         }

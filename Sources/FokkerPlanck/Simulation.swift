@@ -46,10 +46,11 @@ extension SimulationSettings {
 
     /// Refuses, with the figure, a run from `start` whose work is known to exceed `maxWork`: its frames, each
     /// as dear as `frameCost` sub-steps (moments, exact law, writing), and `substepsPerFrame` sub-steps of the
-    /// exact transport per frame (many when a small learning rate makes the drift stiff).
-    public func checkWork(from start: Double, substepsPerFrame m: Int?, points: Int) throws(SimulationError) {
+    /// exact transport per frame (many when a small learning rate makes the drift stiff), on `points`; and a
+    /// frame's worth again on `drawnPoints`, the output grid an adapted frame draws its density on.
+    public func checkWork(from start: Double, substepsPerFrame m: Int?, points: Int, drawnPoints: Int = 0) throws(SimulationError) {
         let frames = ((stopTime - start) / outputEvery).rounded(.up)
-        let work = (Double(m ?? 0) + Self.frameCost) * frames * Double(points)
+        let work = ((Double(m ?? 0) + Self.frameCost) * Double(points) + Self.frameCost * Double(drawnPoints)) * frames
         guard work <= maxWork else { throw .tooMuchWork(substepsPerFrame: m, frames: frames, work: work, limit: maxWork) }
     }
 }
@@ -175,7 +176,8 @@ public final class Simulation {
             throw SimulationError.badSchedule(String(format: "[time] output_every = %.3g would write %.3g frames; use at most 100000 (a larger output_every)", settings.outputEvery, frameCount))
         }
         try settings.checkWork(from: time, substepsPerFrame: stepper.substeps(forInterval: min(settings.outputEvery, settings.stopTime - time)),
-                               points: space.frameView(of: state)?.grid.pointCount ?? grid.pointCount)
+                               points: space.frameView(of: state)?.grid.pointCount ?? grid.pointCount,
+                               drawnPoints: space.frameView(of: state) != nil && drawsDensity ? grid.pointCount : 0)
         stepper.prepare(outputInterval: min(settings.outputEvery, settings.stopTime - time))
         let clock = ContinuousClock()
         let started = clock.now

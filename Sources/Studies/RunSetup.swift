@@ -175,7 +175,8 @@ public struct RunSetup: Sendable {
             ? ExactPropagator.substeps(dynamics: dynamics, grid: grid, interval: min(t.outputEvery, t.stop - startTime), maxSubstepNorm: substepNorm) : nil
         var planned = SimulationSettings(stopTime: t.stop, outputEvery: t.outputEvery)
         planned.maxWork = t.maxWork
-        try planned.checkWork(from: startTime, substepsPerFrame: exactSubsteps, points: adapted?.grid.pointCount ?? grid.pointCount)
+        try planned.checkWork(from: startTime, substepsPerFrame: exactSubsteps, points: adapted?.grid.pointCount ?? grid.pointCount,
+                              drawnPoints: adapted != nil && full ? grid.pointCount : 0)
         // The file's size before compression, against the room left for it (a full disk ends the run late).
         let frames = ((config.time.stop - startTime) / config.time.outputEvery).rounded(.up) + 1
         let fields = (full ? Double(grid.pointCount) : 0) + (d > 1 ? 6 * Double(grid.axes[0].points * grid.axes[0].points) : 0)

@@ -45,6 +45,14 @@ extension RunOutputReader {
         return times
     }
 
+    /// Whether the file at `path` holds the state of an adapted frame to continue from (false for files that
+    /// cannot be read; reading them is the caller's to report).
+    public static func hasFrameState(path: String) -> Bool {
+        guard let reader = try? NetCDFReader(path: path) else { return false }
+        defer { reader.close() }
+        return reader.hasVariable(RunVariable.frameDensity) && reader.hasVariable(RunVariable.frameMean)
+    }
+
     /// The adapted-frame state of a run's last frame (`RunOutputWriter.writeFrameState`): the frame grid's
     /// coordinates, the density on it, and the frame (mean uncentred, factor row-major); nil when the run
     /// was not solved in an adapted frame.

@@ -195,6 +195,9 @@ public enum FrameKind: String, Sendable, Equatable, CaseIterable {
     /// A grid in the frame y = L(t)⁻¹(x − m(t)) of the law's exact mean and covariance, which follows the
     /// density; `points` and `box` then describe the axis-aligned grid of the output.
     case adapted
+    /// The adapted frame wherever the run can use it (the exact propagator, from a law or from a file solved
+    /// in a frame), the fixed one otherwise.
+    case auto
 }
 
 /// The `[grid]` section: the phase-space grid.
@@ -217,7 +220,7 @@ public struct GridSection: Sendable, Equatable {
     public static let defaultPoints = 128
 
     public init(points: [Int]? = nil, box: BoxSpec = .auto, threads: Int = 1, wisdom: WisdomSetting = .defaultLocation,
-                frame: FrameKind = .fixed, framePoints: Int? = nil, frameBox: Double = 7.5) {
+                frame: FrameKind = .auto, framePoints: Int? = nil, frameBox: Double = 7.5) {
         self.points = points
         self.box = box
         self.threads = threads

@@ -57,7 +57,13 @@ public struct RunSetup: Sendable {
         var warnings = config.notices
         var boundaryTolerance = sde.noise.isStateDependent ? 1e-6 : 1e-7
         var substepNorm = LinearTransport.defaultSubstepNorm
-        let adapts = config.grid.frame == .adapted
+        // The adapted frame where the run can use it: the exact propagator, from a law or from a file solved in a frame.
+        let adapts: Bool
+        switch config.grid.frame {
+        case .fixed: adapts = false
+        case .adapted: adapts = true
+        case .auto: adapts = scheme.name == "exact" && (config.initial.kind != .file || RunOutputReader.hasFrameState(path: config.initial.file ?? ""))
+        }
 
         var start: Start
         var continued: (grid: PhaseSpaceGrid, frame: Frame, state: [Double])?

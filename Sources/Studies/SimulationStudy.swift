@@ -163,7 +163,10 @@ public struct SimulationStudy {
             return (grid, origin, density, axes.map(\.values))
         }
         if sde.parameterDimension > 2 { return (nil, nil, nil, nil) }
-        guard let setup = try? RunSetup.build(configuration) else { return (nil, nil, nil, nil) }
+        // The histogram's grid is the solver's own in the fixed frame (an adapted frame's output grid may be far finer).
+        var fixed = configuration
+        fixed.grid.frame = .fixed
+        guard let setup = try? RunSetup.build(fixed) else { return (nil, nil, nil, nil) }
         return (setup.grid, sde.stationaryPoint, nil, nil)
     }
 }

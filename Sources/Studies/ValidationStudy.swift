@@ -144,6 +144,9 @@ public struct ValidationStudy {
     /// Evolves the run file's initial law as sgdfp solve does and records the moments of every frame.
     /// Without `edgeCheck` (evidence for a finer grid's error only) ringing at the box edge does not stop the run.
     static func evolve(_ config: RunConfiguration, effort: PlanningEffort, edgeCheck: Bool = true) throws -> Transient {
+        // The transient's coarser grids estimate the finer one's error, so it runs on the grid itself: the fixed frame.
+        var config = config
+        config.grid.frame = .fixed
         let setup = try RunSetup.build(config)
         guard case .mixture = setup.start else {
             throw StudyError("validate needs an [initial] law (gaussian or mixture) for the flat-direction claims, not a file.")

@@ -18,7 +18,7 @@ struct ErrorTests {
     func frameKeys() throws {
         let c = try parseTOML("[grid]\nframe = \"adapted\"\nframe_points = 40\nframe_box = 9\n")
         #expect(c.grid.frame == .adapted && c.grid.framePoints == 40 && c.grid.frameBox == 9)
-        #expect(tomlError("[grid]\nframe = \"moving\"\n")?.description == "[grid] frame must be one of \"fixed\", \"adapted\", got \"moving\".")
+        #expect(tomlError("[grid]\nframe = \"moving\"\n")?.description == "[grid] frame must be one of \"fixed\", \"adapted\", \"auto\", got \"moving\".")
         #expect(tomlError("[grid]\nframe_points = 31\n")?.key == "grid.frame_points")
         #expect(tomlError("[grid]\nframe_box = 1\n")?.key == "grid.frame_box")
     }

@@ -88,7 +88,7 @@ import Testing
                 "continued \(a.mean) \(a.covariance), direct \(b.mean) \(b.covariance)")
         // A file solved in the fixed frame has no frame state to continue from in the adapted frame.
         let fixedPath = dir.appendingPathComponent("fixed.h5").path
-        _ = try SolveStudy(setup: try RunSetup.build(try Self.config("P1.toml", [("grid.points", "64"), ("time.stop", "1")])), outputPath: fixedPath,
+        _ = try SolveStudy(setup: try RunSetup.build(try Self.config("P1.toml", [("grid.frame", "\"fixed\""), ("grid.points", "64"), ("time.stop", "1")])), outputPath: fixedPath,
                            overwrite: false, effort: .estimate, invocation: Invocation(commandLine: "test")).run()
         let fromFixed = try Self.config("P1.toml", [("grid.frame", "\"adapted\""), ("initial.kind", "\"file\""), ("initial.file", "\"\(fixedPath)\""), ("time.stop", "2")])
         #expect(throws: StudyError.self) { try RunSetup.build(fromFixed) }
@@ -152,7 +152,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         // Boxed for t ≤ 0.2 from a start narrower than the stationary law, which then outgrows the box.
         let first = dir.appendingPathComponent("short.h5").path
-        _ = try SolveStudy(setup: try RunSetup.build(try Self.config("P1.toml", [("grid.points", "[64, 128]"), ("grid.box", "[1.5, 12.0]"), ("time.stop", "0.2"),
+        _ = try SolveStudy(setup: try RunSetup.build(try Self.config("P1.toml", [("grid.frame", "\"fixed\""), ("grid.points", "[64, 128]"), ("grid.box", "[1.5, 12.0]"), ("time.stop", "0.2"),
                                                                                    ("time.output_every", "0.1"), ("initial.mean", "[0.0, 0.0]"),
                                                                                    ("initial.covariance", "[0.01, 0.1]")])),
                            outputPath: first, overwrite: false, effort: .estimate, invocation: Invocation(commandLine: "test")).run()

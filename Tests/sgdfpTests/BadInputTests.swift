@@ -27,7 +27,7 @@ import Testing
         Case(name: "unknown key", arguments: ["--set", "sgd.learnin_rate=0.1"], expected: "learnin_rate"),
         Case(name: "unknown scheme", arguments: ["--scheme", "euler"], expected: "scheme"),
         Case(name: "exact propagator with state-dependent noise", arguments: ["--noise", "loss-hessian", "--batch-size", "4", "--scheme", "exact"], expected: "exact-strang"),
-        Case(name: "initial density narrower than the grid", arguments: ["--set", "initial.covariance=[[1e-4, 0], [0, 1]]"], expected: "points"),
+        Case(name: "initial density narrower than the grid", arguments: ["--set", "initial.covariance=[[1e-4, 0], [0, 1]]", "--set", "grid.frame=\"fixed\""], expected: "points"),
     ]
 
     @Test(arguments: cases)

@@ -32,7 +32,7 @@ import Testing
     @Test func inaccurateSolveIsAnErrorUnlessKept() throws {
         let dir = try SGDFPBinary.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let base = ["solve", "--set", "loss.hessian=0.0", "--stop", "4", "--points", "64", "--planning", "estimate", "-q", "-o", "c.h5"]
+        let base = ["solve", "--set", "loss.hessian=0.0", "--stop", "4", "--points", "64", "--planning", "estimate", "-q", "-o", "c.h5", "--set", "grid.frame=\"fixed\""]
         let refused = try SGDFPBinary.run(base, in: dir)
         #expect(refused.status == 1 && refused.stderr.contains("away from the exact law") && refused.stderr.contains("keep_inaccurate"), "\(refused.stderr)")
         #expect(try SGDFPBinary.files(in: dir).isEmpty)

@@ -45,6 +45,8 @@ public struct BenchCase: Sendable {
         try c.apply(override: "time.stop", value: "\(stop)")
         try c.apply(override: "time.output_every", value: "\(min(every, stop))")
         try c.apply(override: "time.scheme", value: scheme)
+        // The schemes are compared on the one grid they share.
+        c.grid.frame = .fixed
         return c
     }
 

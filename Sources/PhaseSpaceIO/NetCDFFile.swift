@@ -48,7 +48,8 @@ public final class NetCDFFile {
         if FileManager.default.fileExists(atPath: path) {
             throw PhaseSpaceIOError(.fileExists, "File \(path) already exists; remove it or choose another path.")
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        // Through URL: NSString's deletingLastPathComponent traps on a bare file name in this Foundation.
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let directoryPath = directory.isEmpty ? "." : directory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directoryPath, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -42,7 +42,8 @@ public enum FFTWRuntime {
     /// Saves accumulated wisdom, creating the directory if needed; failures are not fatal (only speed is lost).
     @discardableResult
     public static func exportWisdom(to path: String) -> Bool {
-        let dir = (path as NSString).deletingLastPathComponent
+        // Through URL: NSString's deletingLastPathComponent traps on a bare file name ("x") in this Foundation.
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return fftw_export_wisdom_to_filename(path) != 0
     }

@@ -97,4 +97,14 @@ import Testing
         let refused = try SGDFPBinary.run(["solve", "--set", "output.compression=10", "-o", "x.h5"], in: dir)
         #expect(refused.status == 1 && refused.stderr.contains("compression"), "\(refused.stderr)")
     }
+
+    /// A wisdom file named without a directory is written beside the run (a bare name once trapped inside
+    /// Foundation's path handling).
+    @Test func wisdomUnderABareFileName() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGDFPBinary.run(["solve", "--points", "32", "--stop", "0.2", "--set", "grid.wisdom=\"x\"", "-o", "w.h5", "-q", "--no-xdmf"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x").path))
+    }
 }

@@ -175,9 +175,9 @@ public final class Simulation {
         guard frameCount <= 1e5 else {
             throw SimulationError.badSchedule(String(format: "[time] output_every = %.3g would write %.3g frames; use at most 100000 (a larger output_every)", settings.outputEvery, frameCount))
         }
+        let frameGrid = space.frameView(of: state)?.grid
         try settings.checkWork(from: time, substepsPerFrame: stepper.substeps(forInterval: min(settings.outputEvery, settings.stopTime - time)),
-                               points: space.frameView(of: state)?.grid.pointCount ?? grid.pointCount,
-                               drawnPoints: space.frameView(of: state) != nil && drawsDensity ? grid.pointCount : 0)
+                               points: frameGrid?.pointCount ?? grid.pointCount, drawnPoints: frameGrid != nil && drawsDensity ? grid.pointCount : 0)
         stepper.prepare(outputInterval: min(settings.outputEvery, settings.stopTime - time))
         let clock = ContinuousClock()
         let started = clock.now

@@ -50,7 +50,11 @@ extension RunOutputReader {
     public static func hasFrameState(path: String) -> Bool {
         guard let reader = try? NetCDFReader(path: path) else { return false }
         defer { reader.close() }
-        return reader.hasVariable(RunVariable.frameDensity) && reader.hasVariable(RunVariable.frameMean)
+        return holdsFrameState(reader)
+    }
+
+    private static func holdsFrameState(_ reader: NetCDFReader) -> Bool {
+        reader.hasVariable(RunVariable.frameDensity) && reader.hasVariable(RunVariable.frameMean)
     }
 
     /// The adapted-frame state of a run's last frame (`RunOutputWriter.writeFrameState`): the frame grid's
@@ -59,7 +63,7 @@ extension RunOutputReader {
     public static func frameState(path: String) throws -> (coordinates: [[Double]], density: [Double], mean: [Double], factor: [Double])? {
         let reader = try NetCDFReader(path: path)
         defer { reader.close() }
-        guard reader.hasVariable(RunVariable.frameDensity), reader.hasVariable(RunVariable.frameMean) else { return nil }
+        guard holdsFrameState(reader) else { return nil }
         let names = try reader.dimensions(of: RunVariable.frameDensity)
         let records = try reader.shape(of: RunVariable.frameMean)[0]
         return (try names.map { try reader.read($0) }, try reader.read(RunVariable.frameDensity),

@@ -94,7 +94,7 @@ extension RunConfiguration {
         .init(section: "output", name: "keep_inaccurate", expectation: "true or false",
               help: "keep a solve whose relative L¹ distance to the exact law exceeds 1e-2 instead of stopping with an error (default false)"),
         .init(section: "output", name: "compression", expectation: "an integer from 0 to 9",
-              help: "deflate level (after shuffle) of the fields, 0 for none (default 0: float64 fields shrink by only a fifth to a quarter, at ten times the writing time)"),
+              help: "deflate level (after shuffle) of the fields, 0 for none (default 0: float64 fields shrink by only a fifth to a quarter, at 15 times the writing time)"),
     ]
 
     /// Section name → its key names, in file order.

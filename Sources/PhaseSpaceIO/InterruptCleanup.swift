@@ -6,19 +6,24 @@ import Foundation
 enum InterruptCleanup {
     static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
-    nonisolated(unsafe) private static var temporaryPath: [CChar]?
-    nonisolated(unsafe) private static var lockPath: [CChar]?
+    // C strings from strdup: a handler may run on a heap a damaged input has corrupted, so it reads them
+    // without allocating, retaining or releasing anything.
+    nonisolated(unsafe) private static var temporaryPath: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) private static var lockPath: UnsafeMutablePointer<CChar>?
 
     /// Removes `path` and the lock file `lock` on a signal.
     static func protect(_ path: String, lock: String) {
-        temporaryPath = path.cString(using: .utf8)
-        lockPath = lock.cString(using: .utf8)
+        release()
+        temporaryPath = strdup(path)
+        lockPath = strdup(lock)
         for s in signals { install(s, handler) }
     }
 
     static func release() {
-        temporaryPath = nil
-        lockPath = nil
+        let (t, l) = (temporaryPath, lockPath)
+        (temporaryPath, lockPath) = (nil, nil)
+        free(t)
+        free(l)
     }
 
     /// Handles `sig` unless it was ignored when the process started (as `nohup` ignores SIGHUP), and
@@ -34,11 +39,10 @@ enum InterruptCleanup {
         sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
-    /// Removes the protected files; safe in a signal handler.
+    /// Removes the protected files; safe in a signal handler (no allocation).
     static func removeFiles() {
-        for path in [temporaryPath, lockPath] {
-            if let p = path { p.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
-        }
+        if let p = temporaryPath { unlink(p) }
+        if let p = lockPath { unlink(p) }
     }
 
     private static let handler: @convention(c) (Int32) -> Void = { sig in

@@ -9,21 +9,23 @@ extension NetCDFFile {
     /// Every dataset of the root group is registered with its current shape and the dimensions of its
     /// attached scales, so new variables can use the existing dimensions (attaching their scales), existing
     /// names are refused, and `timeRecordCount` starts at the length of an existing `time`.
-    public static func openForAppending(at path: String) throws -> NetCDFFile {
-        DamagedFileGuard.enter(reading: path); defer { DamagedFileGuard.leave() }
+    /// `copiedFrom` names the file `path` is a fresh copy of, which a damaged-file error then names.
+    public static func openForAppending(at path: String, copiedFrom original: String? = nil) throws -> NetCDFFile {
+        let shown = original ?? path
+        DamagedFileGuard.enter(reading: shown); defer { DamagedFileGuard.leave() }
         H5.quiet()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw PhaseSpaceIOError(.notFound, "File \(path) does not exist; check the path, or make a new file with NetCDFFile.create.")
+            throw PhaseSpaceIOError(.notFound, "File \(shown) does not exist; check the path, or make a new file with NetCDFFile.create.")
         }
         guard !isDirectory.boolValue else {
-            throw PhaseSpaceIOError(.invalidArgument, "\(path) is a directory; pass the path of an .h5 file.")
+            throw PhaseSpaceIOError(.invalidArgument, "\(shown) is a directory; pass the path of an .h5 file.")
         }
         if FileManager.default.isReadableFile(atPath: path), H5Fis_hdf5(path) == 0 {
-            throw PhaseSpaceIOError(.notHDF5, "File \(path) is not an HDF5 (netCDF-4) file; pass an .h5 file written by sgdfp or netCDF.")
+            throw PhaseSpaceIOError(.notHDF5, "File \(shown) is not an HDF5 (netCDF-4) file; pass an .h5 file written by sgdfp or netCDF.")
         }
         guard FileManager.default.isReadableFile(atPath: path), FileManager.default.isWritableFile(atPath: path) else {
-            throw PhaseSpaceIOError(.notWritable, "File \(path) is not both readable and writable; change its permissions or append to a copy.")
+            throw PhaseSpaceIOError(.notWritable, "File \(shown) is not both readable and writable; change its permissions or append to a copy.")
         }
         let access = try H5.check(H5Pcreate(_sgdfp_h5p_file_access()), "Creating file access properties")
         defer { H5Pclose(access) }
@@ -40,7 +42,7 @@ extension NetCDFFile {
         }
         if id < 0 {
             let detail = H5.innermostError().map { " (\($0))" } ?? ""
-            throw PhaseSpaceIOError(.notWritable, "Could not open \(path) for writing\(detail); close any program that has it open (HDF5 locks files while they are written) and check that it is not damaged.")
+            throw PhaseSpaceIOError(.notWritable, "Could not open \(shown) for writing\(detail); close any program that has it open (HDF5 locks files while they are written) and check that it is not damaged.")
         }
         let file = NetCDFFile(path: path, fileID: id)
         do {

@@ -98,7 +98,7 @@ public enum OutputFile {
                                 body: (NetCDFFile) throws -> T) throws -> T {
         try atomically(destination, overwrite: overwrite) { temporary in
             try FileManager.default.copyItem(atPath: source, toPath: temporary)
-            let file = try NetCDFFile.openForAppending(at: temporary)
+            let file = try NetCDFFile.openForAppending(at: temporary, copiedFrom: source)
             return try closing(file) {
                 try file.setAttribute(OutputKind.attribute, .text(kind.rawValue))
                 return try body(file)
@@ -113,7 +113,7 @@ public enum OutputFile {
     public static func resume<T>(_ partial: String, into destination: String, overwrite: Bool, body: (NetCDFFile) throws -> T) throws -> T {
         try atomically(destination, overwrite: overwrite, afterCommit: { for p in AtomicOutput.partials(of: destination) { unlink(p) } }) { temporary in
             try FileManager.default.copyItem(atPath: partial, toPath: temporary)
-            let file = try NetCDFFile.openForAppending(at: temporary)
+            let file = try NetCDFFile.openForAppending(at: temporary, copiedFrom: partial)
             return try closing(file) { try body(file) }
         }
     }

@@ -40,6 +40,9 @@ enum SGDFPBinary {
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["XDG_CACHE_HOME"] = directory.appendingPathComponent(".cache").path
+        // A crash is reported by its status; the runtime's backtracer would hold the pipes open after the
+        // process died (once for 24 minutes, on a heap the crash had corrupted) and hang the read below.
+        env["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

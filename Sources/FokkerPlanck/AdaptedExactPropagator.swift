@@ -182,6 +182,12 @@ public struct FrameView {
     public let grid: PhaseSpaceGrid
     public let density: AlignedBuffer
 
+    public init(frame: Frame, grid: PhaseSpaceGrid, density: AlignedBuffer) {
+        self.frame = frame
+        self.grid = grid
+        self.density = density
+    }
+
     /// Moments of the physical density in centred coordinates, computed on the frame grid: mean μ + L m_y,
     /// covariance L C_y Lᵀ. Boundary fractions are those of the frame box.
     public var moments: DensityMoments {
@@ -201,53 +207,10 @@ public struct FrameView {
 
 extension FrameView {
     /// The 2-D marginals of the density on the axis pairs of `output` (an axis-aligned grid centred on the
-    /// same point as the frame's coordinates), keyed and laid out as `Quadrature.pairMarginals`. Each is
-    /// exact however coarse `output` is along the other axes: by the Fourier-slice theorem, from the frame
-    /// representation directly (`AffineSpectralMap(source:marginalOn:keeping:)`).
-    ///
-    /// The two kept axes are put first (the frame's coordinates permuted alike, which keeps L's principal
-    /// minors and so its row factorisation): the passes run from the last axis to the first, so the
-    /// integrated axes shrink to one point before the kept ones grow to the output's points, and no stage
-    /// holds more than the frame grid or one output plane.
+    /// same point as the frame's coordinates), keyed and laid out as `Quadrature.pairMarginals`: exact however
+    /// coarse `output` is along the other axes (`FrameProjection`).
     public func pairMarginals(on output: PhaseSpaceGrid) -> [String: [Double]] {
-        let n = frame.dimension, axes = output.axes
-        var result: [String: [Double]] = [:]
-        for a in 0..<n {
-            for b in (a + 1)..<n {
-                let order = [a, b] + (0..<n).filter { $0 != a && $0 != b }
-                let linear = order.flatMap { i in order.map { j in frame.factor[i * n + j] } }
-                let map = AffineSpread(linear: linear, shift: order.map { frame.mean[$0] }, spread: [Double](repeating: 0, count: n * n))!
-                let slice = AffineSpectralMap(source: order.map { grid.axes[$0] }, marginalOn: order.map { axes[$0] }, keeping: [0, 1], effort: .estimate)
-                let field = AlignedBuffer(count: axes[a].points * axes[b].points)
-                slice.apply(Self.permuted(density, shape: grid.axes.map(\.points), order: order), into: field, map)
-                result["\(axes[a].name)_\(axes[b].name)"] = Array(field.buffer)
-            }
-        }
-        return result
-    }
-
-    /// A row-major field with its axes in `order` (axis k of the result is axis order[k] of `field`).
-    static func permuted(_ field: AlignedBuffer, shape: [Int], order: [Int]) -> AlignedBuffer {
-        let n = shape.count
-        var strides = [Int](repeating: 1, count: n)
-        for i in stride(from: n - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * shape[i + 1] }
-        let newShape = order.map { shape[$0] }, newStrides = order.map { strides[$0] }
-        let result = AlignedBuffer(count: field.count)
-        var index = [Int](repeating: 0, count: n), source = 0
-        for target in 0..<field.count {
-            result[target] = field[source]
-            // Advance the result's index (last axis fastest) and follow it in the source.
-            var k = n - 1
-            while k >= 0 {
-                index[k] += 1
-                source += newStrides[k]
-                if index[k] < newShape[k] { break }
-                source -= newStrides[k] * newShape[k]
-                index[k] = 0
-                k -= 1
-            }
-        }
-        return result
+        FrameProjection(frame: frame, frameGrid: grid, output: output).pairMarginals(density)
     }
 }
 
@@ -266,7 +229,7 @@ extension GaussianMixture {
                 })
                 let field = plane.makeField()
                 try marginal.sample(on: plane, origin: [origin[a], origin[b]], into: field.buffer)
-                result["\(grid.axes[a].name)_\(grid.axes[b].name)"] = Array(field.buffer)
+                result["\(grid.axes[a].name)_\(grid.axes[b].name)"] = field.values
             }
         }
         return result

@@ -48,12 +48,23 @@ public struct GibbsComparison: Sendable {
 
 public enum ModifiedLoss {
     /// Φ, its quadratic fits, Ψ and the training loss for `density` on `grid` (real layout).
+    ///
+    /// With a frame x − x* = μ + L y (block lower-triangular L), `density` is the frame form q = |det L| p on a
+    /// grid of y and every field is given at the frame points; Φ is the same function there (a constant factor
+    /// cancels in p/max p), the fits are made in the physical coordinates of those points, and the θ-marginal
+    /// is the y_θ-marginal (θ depends on y_θ alone).
     /// - Parameter threshold: the mask keeps p > threshold·max p (physics.md §9.11 uses 1e-6).
     public static func analyze(_ density: UnsafeBufferPointer<Double>, grid: PhaseSpaceGrid, sde: LangevinSDE,
-                               threshold: Double = 1e-6) throws -> ModifiedLossResult {
+                               threshold: Double = 1e-6, frame: Frame? = nil) throws -> ModifiedLossResult {
         let d = grid.parameterDimension, n = 2 * d
         let shape = grid.shape, strides = grid.strides
+        let frame = frame ?? Frame.identity(n)
+        precondition(frame.isBlockLowerTriangular(split: d), "a block lower-triangular frame")
+        let l = frame.factor
         let coords = grid.axes.map(\.coordinates)
+        // Physical coordinates x − x* of the point with these frame coordinates, and the box's reach along each axis.
+        func physical(_ y: [Double], _ axis: Int) -> Double { (0..<y.count).reduce(frame.mean[axis]) { $0 + l[axis * n + $1] * y[$1] } }
+        let scales = (0..<n).map { a in abs(frame.mean[a]) + (0..<n).reduce(0) { $0 + abs(l[a * n + $1]) * grid.axes[$1].halfWidth } }
         let peak = density.max() ?? 0
         guard peak > 0 else { throw ModelError.notPositiveDefinite(size: n) }
         var potential = [Double](repeating: ModifiedLossResult.fillValue, count: density.count)
@@ -63,32 +74,41 @@ public enum ModifiedLoss {
             masked += 1
         }
         let fill = ModifiedLossResult.fillValue
+        var y = [Double](repeating: 0, count: n)
         let fit = try QuadraticFit.fit(
-            count: density.count, dimension: n, scales: grid.axes.map(\.halfWidth),
-            coordinates: { i, x in for a in 0..<n { x[a] = coords[a][(i / strides[a]) % shape[a]] } },
+            count: density.count, dimension: n, scales: scales,
+            coordinates: { i, x in
+                for a in 0..<n { y[a] = coords[a][(i / strides[a]) % shape[a]] }
+                for a in 0..<n { x[a] = physical(y, a) }
+            },
             value: { potential[$0] == fill ? nil : potential[$0] })
 
         let thetaMarginal = Quadrature.parameterMarginal(of: density, on: grid)
-        let thetaPeak = thetaMarginal.max() ?? 0
-        let thetaPotential = thetaMarginal.map { $0 > threshold * thetaPeak ? -log($0 / thetaPeak) : fill }
+        let thetaPotential = maskedPotential(thetaMarginal, threshold: threshold)
         let thetaShape = Array(shape[0..<d]), thetaStrides = (0..<d).map { strides[$0] / grid.velocityPointCount }
+        var yTheta = [Double](repeating: 0, count: d)
         let thetaFit = try QuadraticFit.fit(
-            count: thetaMarginal.count, dimension: d, scales: grid.parameterAxes.map(\.halfWidth),
-            coordinates: { i, x in for a in 0..<d { x[a] = coords[a][(i / thetaStrides[a]) % thetaShape[a]] } },
+            count: thetaMarginal.count, dimension: d, scales: Array(scales[0..<d]),
+            coordinates: { i, x in
+                for a in 0..<d { yTheta[a] = coords[a][(i / thetaStrides[a]) % thetaShape[a]] }
+                for a in 0..<d { x[a] = physical(yTheta, a) }
+            },
             value: { thetaPotential[$0] == fill ? nil : thetaPotential[$0] })
 
         let tv = sde.modifiedLossTemperature
         let psi = tv.map { t in potential.map { $0 == fill ? fill : t * $0 } }
 
-        let origin = sde.regularizedMinimum
-        let lambda = sde.hyperparameters.weightDecay
         let thetaPoints = PhaseSpaceGrid.points(of: grid.parameterAxes)
-        let trainingLoss = thetaPoints.map { x in sde.loss.regularizedValue(zip(x, origin).map(+), weightDecay: lambda) }
+        let trainingLoss = thetaPoints.map { y in sde.regularizedLoss((0..<d).map { physical(y, $0) }) }
         let velocityPoints = PhaseSpaceGrid.points(of: grid.velocityAxes)
-        let kinetic = velocityPoints.map { v in 0.5 * sde.mass * v.reduce(0) { $0 + $1 * $1 } }
         var energy = [Double](repeating: 0, count: density.count)
         for it in 0..<thetaPoints.count {
-            for iv in 0..<velocityPoints.count { energy[it * velocityPoints.count + iv] = trainingLoss[it] + kinetic[iv] }
+            for iv in 0..<velocityPoints.count {
+                // v = μ_v + L_vθ y_θ + L_vv y_v.
+                let y = thetaPoints[it] + velocityPoints[iv]
+                let kinetic = (d..<n).reduce(0) { let v = physical(y, $1); return $0 + 0.5 * sde.mass * v * v }
+                energy[it * velocityPoints.count + iv] = trainingLoss[it] + kinetic
+            }
         }
         return ModifiedLossResult(
             potential: potential, threshold: threshold, maskedPoints: masked, fittedPrecision: fit.hessian.symmetrized,
@@ -96,6 +116,17 @@ public enum ModifiedLoss {
             thetaPotential: thetaPotential, thetaFittedPrecision: thetaFit.hessian.symmetrized,
             psi: psi, psiTemperature: tv, trainingEnergy: energy, trainingLoss: trainingLoss,
             referenceTemperature: sde.referenceTemperature)
+    }
+
+    /// −log(p/max p) where p > threshold·max p, `fillValue` elsewhere.
+    public static func maskedPotential(_ values: [Double], threshold: Double) -> [Double] {
+        let peak = values.max() ?? 0
+        return values.map { $0 > threshold * peak ? -log($0 / peak) : ModifiedLossResult.fillValue }
+    }
+
+    /// L_λ(θ) at every θ point of an axis-aligned grid centred on x*.
+    public static func trainingLoss(on grid: PhaseSpaceGrid, sde: LangevinSDE) -> [Double] {
+        PhaseSpaceGrid.points(of: grid.parameterAxes).map { sde.regularizedLoss($0) }
     }
 
     /// Compares a precision matrix U with the Gibbs law of the training loss (physics.md §6.3).
@@ -113,5 +144,12 @@ public enum ModifiedLoss {
         let temperatures = abs(tTheta / tV - 1)
         return GibbsComparison(thetaTemperature: tTheta, velocityTemperature: tV,
                                mismatch: max(thetaMismatch, vMismatch, mixed, temperatures))
+    }
+}
+
+extension LangevinSDE {
+    /// L_λ at θ* + θ̃ (centred coordinates).
+    func regularizedLoss(_ centred: [Double]) -> Double {
+        loss.regularizedValue(zip(centred, regularizedMinimum).map(+), weightDecay: hyperparameters.weightDecay)
     }
 }

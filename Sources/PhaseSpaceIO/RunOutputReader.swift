@@ -35,7 +35,7 @@ public struct RunOutputReader {
 extension RunOutputReader {
     /// The times of a run file whose density a run may start from: increasing, with a float64 density.
     static func checkedTimes(_ reader: NetCDFReader, _ path: String) throws -> [Double] {
-        guard try reader.isFloatingPoint(RunVariable.density) else {
+        guard try !reader.hasVariable(RunVariable.density) || reader.isFloatingPoint(RunVariable.density) else {
             throw PhaseSpaceIOError(.notRunFile, "Variable density of \(path) holds integers, not a probability density; pass a file written by sgdfp solve.")
         }
         let times = try reader.read(RunVariable.time)
@@ -75,6 +75,19 @@ extension RunOutputReader {
     /// for files that are not sgdfp solve outputs or were written without the full density.
     public static func frame(path: String, time: Double?) throws
         -> (axes: [PhaseSpaceAxis], time: Double, density: [Double], configuration: String?, variables: [String]) {
+        let header = try record(path: path, time: time)
+        guard header.variables.contains(RunVariable.density) else {
+            throw PhaseSpaceIOError(.notRunFile, "Run file \(path) was written without the full density; rerun it with [output] full_density = true.")
+        }
+        let reader = try NetCDFReader(path: path)
+        defer { reader.close() }
+        return (header.axes, header.time, try reader.readRecord(RunVariable.density, index: header.index), header.configuration, header.variables)
+    }
+
+    /// The record of a run file nearest to `time` (the last when nil) without its density: the axes, its
+    /// index and time, whether it is the last, the run's configuration text and the file's variable names.
+    public static func record(path: String, time: Double?) throws
+        -> (axes: [PhaseSpaceAxis], index: Int, time: Double, isLast: Bool, configuration: String?, variables: [String]) {
         let reader = try NetCDFReader(path: path)
         defer { reader.close() }
         let source = try reader.attribute("source")?.text ?? ""
@@ -82,11 +95,9 @@ extension RunOutputReader {
               let axisNames = reader.phaseSpaceAxisNames else {
             throw PhaseSpaceIOError(.notRunFile, "File \(path) is not an sgdfp solve output (it lacks the source attribute \"sgdfp …\", time or the phase-space coordinates); pass a file written by sgdfp solve.")
         }
-        guard reader.hasVariable(RunVariable.density) else {
-            throw PhaseSpaceIOError(.notRunFile, "Run file \(path) was written without the full density; rerun it with [output] full_density = true.")
-        }
         let times = try checkedTimes(reader, path)
-        let records = min(times.count, try reader.shape(of: RunVariable.density)[0])
+        let written = reader.hasVariable(RunVariable.density) ? try reader.shape(of: RunVariable.density)[0] : times.count
+        let records = min(times.count, written)
         guard records > 0 else {
             throw PhaseSpaceIOError(.notRunFile, "Run file \(path) has no time records; rerun it so that it writes at least one frame.")
         }
@@ -102,7 +113,6 @@ extension RunOutputReader {
             PhaseSpaceAxis(name: name, longName: try reader.attribute("long_name", of: name)?.text ?? "",
                            units: try reader.attribute("units", of: name)?.text ?? "1", values: try reader.read(name))
         }
-        return (axes, times[index], try reader.readRecord(RunVariable.density, index: index),
-                try reader.attribute("configuration")?.text, reader.variableNames)
+        return (axes, index, times[index], index == times.count - 1, try reader.attribute("configuration")?.text, reader.variableNames)
     }
 }

@@ -11,6 +11,12 @@ public struct CurrentFields {
     public var irreversibleVelocity: [[Double]]
     /// ∇·J = −∂p/∂t.
     public var divergence: [Double]
+
+    public init(components: [[Double]], irreversibleVelocity: [[Double]], divergence: [Double]) {
+        self.components = components
+        self.irreversibleVelocity = irreversibleVelocity
+        self.divergence = divergence
+    }
 }
 
 /// Integrals of the current (centred coordinates x − x*).
@@ -46,24 +52,42 @@ public struct CurrentSummary: Sendable {
 
 /// Extracts J = f p − D∇p spectrally from any density (transient or stationary) of the Langevin model,
 /// with f = −A(x − x*) and D = [[0, 0], [0, D_vv(θ)]] (physics.md §5.1, §6.5-§6.6).
+///
+/// With a frame x − x* = μ + L y (block lower-triangular L), the density is given in frame form
+/// q(y) = |det L| p on a grid of y, and every field is the physical one at the frame points: p = q/|det L|,
+/// ∇ᵥp = L_vv⁻ᵀ∇_{y_v}q/|det L| (θ depends on y_θ alone), ∇·J = ∇_y·(L⁻¹J), and ∫ · dx = |det L| ∫ · dy.
+/// Without one the frame is the identity and y is x − x* itself.
 public final class ProbabilityCurrent {
     public let sde: LangevinSDE
+    /// The grid the density is given on (of the frame coordinates when there is a frame).
     public let grid: PhaseSpaceGrid
+    public let frame: Frame
     private let derivative: SpectralDerivative
     /// D_vv at every θ point, row-major d×d each (one entry for constant noise).
     private let diffusion: [[Double]]
     private let inverseDiffusion: [[Double]]?
 
-    public init(sde: LangevinSDE, grid: PhaseSpaceGrid, effort: PlanningEffort = .estimate) {
+    public init(sde: LangevinSDE, grid: PhaseSpaceGrid, frame: Frame? = nil, effort: PlanningEffort = .estimate) {
         precondition(grid.parameterDimension == sde.parameterDimension)
+        let d = sde.parameterDimension, n = 2 * d
+        let frame = frame ?? Frame.identity(n)
+        precondition(frame.isBlockLowerTriangular(split: d), "a block lower-triangular frame")
         self.sde = sde
         self.grid = grid
+        self.frame = frame
         derivative = SpectralDerivative(grid: grid, effort: effort)
-        let d = sde.parameterDimension
         let origin = sde.regularizedMinimum
         let thetaGrid = PhaseSpaceGrid.points(of: grid.parameterAxes)
+        // θ − θ* = μ_θ + L_θθ y_θ.
+        func theta(_ y: [Double]) -> [Double] {
+            (0..<d).map { i -> Double in
+                var s = origin[i] + frame.mean[i]
+                for j in 0..<d { s += frame.factor[i * n + j] * y[j] }
+                return s
+            }
+        }
         let matrices: [Matrix] = sde.noise.isStateDependent
-            ? thetaGrid.map { x in sde.velocityDiffusion(at: (0..<d).map { x[$0] + origin[$0] }) }
+            ? thetaGrid.map { sde.velocityDiffusion(at: theta($0)) }
             : [sde.velocityDiffusion(at: origin)]
         diffusion = matrices.map(\.elements)
         var inverses: [[Double]]? = []
@@ -89,11 +113,12 @@ public final class ProbabilityCurrent {
         let d = grid.parameterDimension, n = 2 * d
         let count = grid.pointCount
         let nV = grid.velocityPointCount
-        let a = sde.driftMatrix
+        let a = sde.driftMatrix.elements
         let coords = grid.axes.map(\.coordinates)
-        let strides = grid.strides
+        let strides = grid.strides, shape = grid.shape
+        let jacobian = frame.jacobian, inverse = frame.inverseFactor
 
-        // ∇_v p.
+        // ∇_{y_v} q.
         derivative.load(density)
         var gradient = [[Double]](repeating: [Double](repeating: 0, count: count), count: d)
         for i in 0..<d {
@@ -101,30 +126,47 @@ public final class ProbabilityCurrent {
         }
         var components = [[Double]](repeating: [Double](repeating: 0, count: count), count: n)
         var irreversible = [[Double]](repeating: [Double](repeating: 0, count: count), count: d)
-        var x = [Double](repeating: 0, count: n)
+        var y = [Double](repeating: 0, count: n), x = y, gradientV = [Double](repeating: 0, count: d)
         for index in 0..<count {
-            for axis in 0..<n { x[axis] = coords[axis][(index / strides[axis]) % grid.shape[axis]] }
-            let p = density[index]
+            for axis in 0..<n { y[axis] = coords[axis][(index / strides[axis]) % shape[axis]] }
+            physical(y, into: &x)
+            let p = density[index] / jacobian
+            // ∇ᵥp = L_vv⁻ᵀ ∇_{y_v} q / |det L|.
+            for i in 0..<d {
+                var g = 0.0
+                for j in 0..<d { g += inverse[(d + j) * n + d + i] * gradient[j][index] }
+                gradientV[i] = g / jacobian
+            }
             let dvv = diffusion[diffusion.count == 1 ? 0 : index / nV]
             for row in 0..<n {
                 var f = 0.0
-                for c in 0..<n { f -= a[row, c] * x[c] }
+                for c in 0..<n { f -= a[row * n + c] * x[c] }
                 components[row][index] = f * p
             }
             for i in 0..<d {
                 var diffusive = 0.0
-                for j in 0..<d { diffusive += dvv[i * d + j] * gradient[j][index] }
+                for j in 0..<d { diffusive += dvv[i * d + j] * gradientV[j] }
                 components[d + i][index] -= diffusive
                 var friction = 0.0
-                for j in 0..<d { friction += a[d + i, d + j] * x[d + j] }
+                for j in 0..<d { friction += a[(d + i) * n + d + j] * x[d + j] }
                 irreversible[i][index] = -friction * p - diffusive
             }
         }
 
+        // ∇·J = ∇_y·(L⁻¹J).
         var divergence = [Double](repeating: 0, count: count)
         var partial = [Double](repeating: 0, count: count)
+        let isIdentity = frame == Frame.identity(n)
         for axis in 0..<n {
-            components[axis].withUnsafeBufferPointer { derivative.load($0) }
+            var transformed = components[axis]
+            if !isIdentity {
+                for i in 0..<count {
+                    var s = 0.0
+                    for b in 0..<n { s += inverse[axis * n + b] * components[b][i] }
+                    transformed[i] = s
+                }
+            }
+            transformed.withUnsafeBufferPointer { derivative.load($0) }
             partial.withUnsafeMutableBufferPointer { derivative.derivative(axis: axis, into: $0) }
             for i in 0..<count { divergence[i] += partial[i] }
         }
@@ -136,9 +178,10 @@ public final class ProbabilityCurrent {
         let d = grid.parameterDimension, n = 2 * d
         let count = grid.pointCount, nV = grid.velocityPointCount
         let coords = grid.axes.map(\.coordinates)
-        let strides = grid.strides
-        let dv = grid.cellVolume
-        let peak = density.max() ?? 0
+        let strides = grid.strides, shape = grid.shape
+        let jacobian = frame.jacobian
+        let dv = grid.cellVolume * jacobian
+        let peak = (density.max() ?? 0) / jacobian
         let cut = maskThreshold * peak
         let j = fields.components
 
@@ -148,10 +191,11 @@ public final class ProbabilityCurrent {
         var absolute = 0.0, squared = 0.0, entropy = 0.0, irreversibleAbsolute = 0.0
         var divergenceSquared = 0.0, densitySquared = 0.0
         var largestJ = 0.0, thetaDeviation = 0.0
-        var x = [Double](repeating: 0, count: n)
+        var y = [Double](repeating: 0, count: n), x = y
         for index in 0..<count {
-            for axis in 0..<n { x[axis] = coords[axis][(index / strides[axis]) % grid.shape[axis]] }
-            let p = density[index]
+            for axis in 0..<n { y[axis] = coords[axis][(index / strides[axis]) % shape[axis]] }
+            physical(y, into: &x)
+            let p = density[index] / jacobian
             var norm2 = 0.0
             for a in 0..<n {
                 let ja = j[a][index]
@@ -212,18 +256,32 @@ public final class ProbabilityCurrent {
             maskThreshold: maskThreshold)
     }
 
+    /// x − x* = μ + L y.
+    @inline(__always) private func physical(_ y: [Double], into x: inout [Double]) {
+        let n = y.count, l = frame.factor
+        for i in 0..<n {
+            var s = frame.mean[i]
+            for j in 0...i { s += l[i * n + j] * y[j] }
+            for j in (i + 1)..<max(i + 1, n) where l[i * n + j] != 0 { s += l[i * n + j] * y[j] }
+            x[i] = s
+        }
+    }
+
     /// For d = 2, the current integrated over the other two axes in the planes a user looks at,
     /// (θ₁, v₁), (θ₂, v₂) and (θ₁, θ₂): per plane "a_b", the marginal components along a and b, each
-    /// row-major with b fastest. Empty for d = 1, where the current is already 2-D.
-    public func marginalCurrents(_ fields: CurrentFields) -> [(plane: String, component: String, values: [Double])] {
+    /// row-major with b fastest. Empty for d = 1, where the current is already 2-D. With a frame, the planes
+    /// are those of `projection`'s output grid, integrated exactly from the frame points.
+    public func marginalCurrents(_ fields: CurrentFields, projection: FrameProjection? = nil) -> [(plane: String, component: String, values: [Double])] {
         let d = grid.parameterDimension
         guard d == 2 else { return [] }
-        let names = grid.axes.map(\.name)
+        precondition(projection != nil || frame == Frame.identity(2 * d), "a frame's marginals are drawn on an output grid")
+        let names = (projection?.output ?? grid).axes.map(\.name)
         var out: [(String, String, [Double])] = []
         for (a, b) in [(0, 2), (1, 3), (0, 1)] {
             let plane = "\(names[a])_\(names[b])"
             for axis in [a, b] {
-                let marginal = fields.components[axis].withUnsafeBufferPointer { Quadrature.pairMarginal(of: $0, on: grid, axes: (a, b)) }
+                let marginal = projection.map { $0.marginal($0.frameForm(fields.components[axis]), keeping: [a, b]) }
+                    ?? fields.components[axis].withUnsafeBufferPointer { Quadrature.pairMarginal(of: $0, on: grid, axes: (a, b)) }
                 out.append((plane, names[axis], marginal))
             }
         }

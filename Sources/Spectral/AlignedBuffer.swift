@@ -23,6 +23,8 @@ public final class AlignedBuffer: @unchecked Sendable {
     deinit { fftw_free(pointer) }
 
     public var buffer: UnsafeMutableBufferPointer<Double> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+    /// A copy of the contents: safe on a temporary buffer, whose memory `buffer` does not keep alive.
+    public var values: [Double] { Array(buffer) }
     /// The same memory typed as FFTW's complex array.
     public var complexPointer: UnsafeMutablePointer<fftw_complex> {
         UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: fftw_complex.self)

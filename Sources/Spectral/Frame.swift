@@ -74,6 +74,13 @@ public struct Frame: Sendable, Equatable {
 
     public var dimension: Int { mean.count }
 
+    /// Whether L has no entries coupling the first d axes (θ) to the rest (v): then θ depends on y_θ alone,
+    /// as the Cholesky factor in the order (θ, v) has it.
+    public func isBlockLowerTriangular(split d: Int) -> Bool {
+        let n = dimension
+        return (0..<d).allSatisfy { i in (d..<n).allSatisfy { factor[i * n + $0] == 0 } }
+    }
+
 
     /// x = μ + L y.
     public func point(atFrameCoordinates y: [Double]) -> [Double] {

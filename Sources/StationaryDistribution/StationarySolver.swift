@@ -67,20 +67,28 @@ public struct StationarySolution {
 /// For constant noise M is the exact propagator, whose fixed point is the grid's stationary density.
 /// For state-dependent noise M is the Richardson-extrapolated Strang step, whose fixed point is off by
 /// O(τ⁴); τ is halved whenever a whole Krylov cycle fails to halve the residual, down to 1/512 of the start.
+///
+/// With a frame the solve runs in its coordinates y = L⁻¹(x − x*) (`LinearDynamics.inFrame`), on a grid of
+/// y: the density is q(y) = |det L| p(x* + L y), and the operator's relative residual is the same number in
+/// either coordinates.
 public final class StationarySolver {
     public let sde: LangevinSDE
+    /// The grid the density lives on: of the frame coordinates when `frame` is set.
     public let grid: PhaseSpaceGrid
+    /// The frame (centred on x*) the solve runs in, or nil for the axis-aligned grid.
+    public let frame: Frame?
     private let stepper: any TimeStepper
     private let generator: FokkerPlanckOperator
 
-    public init(sde: LangevinSDE, grid: PhaseSpaceGrid, effort: PlanningEffort = .measure,
+    public init(sde: LangevinSDE, grid: PhaseSpaceGrid, frame: Frame? = nil, effort: PlanningEffort = .measure,
                 substepNorm: Double = LinearTransport.defaultSubstepNorm) throws {
         if let free = sde.modes.first(where: { $0.regime == .free }) {
             throw ModelError.noStationaryDistribution(direction: free.direction)
         }
         self.sde = sde
         self.grid = grid
-        let dynamics = LinearDynamics(sde)
+        self.frame = frame
+        let dynamics = frame.map { LinearDynamics(sde).inFrame($0) } ?? LinearDynamics(sde)
         stepper = try TimeSteppers.make(dynamics.hasConstantDiffusion ? "exact" : "exact-strang", dynamics: dynamics, grid: grid,
                                         effort: effort, substepNorm: substepNorm)
         generator = FokkerPlanckOperator(grid: grid, dynamics: dynamics, effort: effort)
@@ -102,22 +110,33 @@ public final class StationarySolver {
     /// A start away from the answer, so that a solve or a march has work to do: the Gaussian with the
     /// exact stationary covariance widened by 1.5² and its mean moved by half a standard deviation along θ₁.
     public func offsetStart() throws -> AlignedBuffer {
-        let law = sde.noise.isStateDependent ? try MomentClosure.stationary(sde) : try GaussianTheory.stationary(sde)
+        let law = try Self.stationaryMoments(sde)
         var mean = law.mean
         mean[0] += 0.5 * law.covariance[0, 0].squareRoot()
-        let start = grid.makeField()
-        try GaussianMixture(mean: mean, covariance: (2.25 * law.covariance).elements).sample(on: grid, origin: sde.stationaryPoint, into: start.buffer)
-        return start
+        return try sample(GaussianMixture(mean: mean, covariance: (2.25 * law.covariance).elements))
     }
 
     /// The Gaussian with the exact stationary moments (Lyapunov for constant noise, the exact moment
     /// closure otherwise), sampled on the grid: the default starting guess.
     public func momentGuess() throws -> AlignedBuffer {
-        let law = sde.noise.isStateDependent ? try MomentClosure.stationary(sde) : try GaussianTheory.stationary(sde)
-        let guess = grid.makeField()
-        try GaussianMixture(mean: law.mean, covariance: law.covariance.elements)
-            .sample(on: grid, origin: sde.stationaryPoint, into: guess.buffer)
-        return guess
+        let law = try Self.stationaryMoments(sde)
+        return try sample(GaussianMixture(mean: law.mean, covariance: law.covariance.elements))
+    }
+
+    /// The exact stationary mean and covariance: Lyapunov for constant noise, the exact moment closure otherwise.
+    public static func stationaryMoments(_ sde: LangevinSDE) throws -> Gaussian {
+        sde.noise.isStateDependent ? try MomentClosure.stationary(sde) : try GaussianTheory.stationary(sde)
+    }
+
+    /// A law in uncentred coordinates, sampled on the grid (in the frame's coordinates when there is one).
+    private func sample(_ law: GaussianMixture) throws -> AlignedBuffer {
+        let field = grid.makeField()
+        if let frame {
+            try law.inFrame(frame, origin: sde.stationaryPoint).sample(on: grid, origin: [Double](repeating: 0, count: frame.dimension), into: field.buffer)
+        } else {
+            try law.sample(on: grid, origin: sde.stationaryPoint, into: field.buffer)
+        }
+        return field
     }
 
     /// Solves from `start` (a density on the grid; it is not modified).
@@ -309,10 +328,19 @@ extension StationarySolver {
     /// on P3 at 48⁴: 7σ leaves the Gaussian at 2e-11 of its peak on the box edge (residual 2e-10), 8σ
     /// coarsens the spacing (1e-10); 7.5σ reaches 1e-11.
     public static func grid(for sde: LangevinSDE, points: [Int], sigmas: Double? = nil) throws -> PhaseSpaceGrid {
-        let law = sde.noise.isStateDependent ? try MomentClosure.stationary(sde) : try GaussianTheory.stationary(sde)
+        let law = try stationaryMoments(sde)
         var planner = GridPlanner()
         planner.sigmas = sigmas ?? (sde.noise.isStateDependent ? 14 : 7.5)
         let envelope = GridPlanner.Envelope(time: .infinity, mean: law.mean, covariance: law.covariance.elements)
         return try PhaseSpaceGrid(points: points, halfWidths: planner.automaticHalfWidths([envelope], stationaryPoint: sde.stationaryPoint))
+    }
+
+    /// The frame of the exact stationary law (centred on x*, L the Cholesky factor of its covariance) and a
+    /// grid of `points` per frame axis on ±`halfWidth` frame units, in which that law is N(0, I).
+    public static func frameGrid(for sde: LangevinSDE, points: Int, halfWidth: Double) throws -> (frame: Frame, grid: PhaseSpaceGrid) {
+        let law = try stationaryMoments(sde)
+        let n = sde.phaseDimension
+        let frame = try Frame(mean: [Double](repeating: 0, count: n), covariance: law.covariance.elements)
+        return (frame, try PhaseSpaceGrid(points: Array(repeating: points, count: n), halfWidths: Array(repeating: halfWidth, count: n)))
     }
 }

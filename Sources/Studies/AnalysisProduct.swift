@@ -64,9 +64,17 @@ struct AnalysisProduct {
     /// A full phase-space field: written whole in 2-D (and in 4-D when asked), as its six 2-D
     /// marginals in 4-D when `marginals` is set.
     func phaseField(_ name: String, _ values: [Double], longName: String, marginals: Bool) throws {
-        if !isFourDimensional || writeFullFields { try field(name, values, longName: longName) }
-        guard isFourDimensional && marginals else { return }
-        let all = values.withUnsafeBufferPointer { Quadrature.pairMarginals(of: $0, on: grid) }
+        try phaseField(name, values, longName: longName,
+                       marginalValues: isFourDimensional && marginals ? values.withUnsafeBufferPointer { Quadrature.pairMarginals(of: $0, on: grid) } : nil)
+    }
+
+    /// The same with the marginals given (drawn from a frame, say); `values` may be nil where only they are written.
+    func phaseField(_ name: String, _ values: [Double]?, longName: String, marginalValues: [String: [Double]]?) throws {
+        if !isFourDimensional || writeFullFields {
+            guard let values else { preconditionFailure("\(name) is written whole but was not drawn") }
+            try field(name, values, longName: longName)
+        }
+        guard isFourDimensional, let all = marginalValues else { return }
         for (a, b) in pairs {
             let key = "\(axisNames[a])_\(axisNames[b])"
             try field("\(name)_\(key)", all[key]!, dimensions: [axisNames[a], axisNames[b]], longName: "\(longName), marginal over the other axes")
@@ -80,9 +88,9 @@ struct AnalysisProduct {
     }
 
     func writeStationary(_ s: StationaryPipeline) throws {
-        try phaseField("stationary_density", Array(s.solution.density.buffer), longName: "stationary density solved directly on the grid", marginals: true)
-        if let exact = s.exactDensity {
-            try phaseField("exact_stationary_density", Array(exact.buffer), longName: "exact stationary density (Lyapunov Gaussian)", marginals: true)
+        try phaseField("stationary_density", s.density, longName: "stationary density solved directly on the grid", marginalValues: s.densityMarginals)
+        if s.exactDensity != nil || s.exactMarginals != nil {
+            try phaseField("exact_stationary_density", s.exactDensity, longName: "exact stationary density (Lyapunov Gaussian)", marginalValues: s.exactMarginals)
             if let theory = s.analysis.theory {
                 try matrix("exact_stationary_covariance", theory.law.covariance, longName: "exact stationary covariance P (Lyapunov)")
             }
@@ -103,6 +111,12 @@ struct AnalysisProduct {
             "stationary_minimum_density": .double(s.moments.minimum),
         ]
         if let l1 = s.l1ToExact { attributes["stationary_l1_to_exact"] = .double(l1) }
+        attributes["stationary_frame"] = .text(s.frame == nil ? "fixed" : "adapted")
+        if let frame = s.frame {
+            attributes["stationary_frame_points"] = .int(frame.grid.axes[0].points)
+            attributes["stationary_frame_half_width"] = .double(frame.grid.axes[0].halfWidth)
+            attributes["stationary_frame_factor"] = .doubles(frame.frame.factor)
+        }
         for (k, v) in attributes { try file.setAttribute(k, v) }
     }
 

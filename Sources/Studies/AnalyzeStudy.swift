@@ -14,25 +14,43 @@ public struct AnalyzeStudy {
     private let grid: PhaseSpaceGrid
     private let hasFullDensity: Bool
 
-    /// Reads the frame nearest to `time` (the last when nil) and analyses it.
+    /// Reads the frame nearest to `time` (the last when nil) and analyses it: the last frame of a solve in the
+    /// adapted frame from its frame state, exactly (and in 4-D without the full density in the file); any
+    /// other frame from its full density on the file's grid.
     public init(file: String, time: Double?, threshold: Double) throws {
-        let frame = try RunOutputReader.frame(path: file, time: time)
-        guard let text = frame.configuration else {
+        let record = try RunOutputReader.record(path: file, time: time)
+        guard let text = record.configuration else {
             throw StudyError("File \(file) has no configuration attribute, so it was not written by sgdfp solve; pass a solve output.")
         }
-        if frame.variables.contains("modified_loss_theta") {
+        if record.variables.contains("modified_loss_theta") {
             throw StudyError("File \(file) already holds an analysis; analyse a fresh solve output, or write elsewhere with sgdfp solve -o.")
         }
         let config = try RunConfiguration.parse(toml: text, source: "\(file) (configuration attribute)")
         let sde = try RunSetup.model(config)
-        let grid = try FileGrid.grid(of: frame.axes, path: file, centre: sde.stationaryPoint).grid
-        analysis = try frame.density.withUnsafeBufferPointer {
-            try DensityAnalysis(density: $0, sde: sde, grid: grid, threshold: threshold, effort: .estimate)
+        let grid = try FileGrid.grid(of: record.axes, path: file, centre: sde.stationaryPoint).grid
+        hasFullDensity = record.variables.contains(RunVariable.density)
+        if record.isLast, let state = try RunOutputReader.frameState(path: file) {
+            let frameGrid = try FileGrid.frameGrid(coordinates: state.coordinates)
+            let frame = try Frame(mean: zip(state.mean, sde.stationaryPoint).map(-), factor: state.factor)
+            guard frame.isBlockLowerTriangular(split: sde.parameterDimension) else {
+                throw StudyError("The frame state of \(file) has a factor that mixes velocities into the parameters, which no sgdfp solve writes; analyse a file whose run succeeded.")
+            }
+            guard state.density.count == frameGrid.pointCount, state.density.allSatisfy(\.isFinite) else {
+                throw StudyError("The frame state of \(file) holds NaN or infinite values (or not one value per frame point); analyse a file whose run succeeded.")
+            }
+            let q = frameGrid.makeField()
+            for (i, v) in state.density.enumerated() { q[i] = v }
+            analysis = try DensityAnalysis(frameDensity: q, projection: FrameProjection(frame: frame, frameGrid: frameGrid, output: grid),
+                                           sde: sde, threshold: threshold, effort: .estimate, drawsFields: hasFullDensity)
+        } else {
+            let frame = try RunOutputReader.frame(path: file, time: time)
+            analysis = try frame.density.withUnsafeBufferPointer {
+                try DensityAnalysis(density: $0, sde: sde, grid: grid, threshold: threshold, effort: .estimate)
+            }
         }
         self.grid = grid
         self.file = file
-        self.time = frame.time
-        hasFullDensity = frame.variables.contains(RunVariable.density)
+        self.time = record.time
     }
 
     /// Writes the analysed copy to `destination` (the file itself when nil, which is then replaced).

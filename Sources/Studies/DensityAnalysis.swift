@@ -8,6 +8,7 @@ import Spectral
 import StationaryDistribution
 
 /// The analysis of one density: modified loss and probability current, with the exact theory beside them.
+/// Fields are on `grid`, the axis-aligned grid the products are written on.
 public struct DensityAnalysis {
     public let sde: LangevinSDE
     public let grid: PhaseSpaceGrid
@@ -26,5 +27,47 @@ public struct DensityAnalysis {
         (fields, summary) = current.compute(density)
         marginalCurrents = current.marginalCurrents(fields)
     }
-}
 
+    /// The analysis of a density known in a frame (`frameDensity` is its frame form on `projection.frameGrid`):
+    /// every integral, fit and marginal from the frame representation, and the fields drawn on the output
+    /// grid only when `drawsFields` (they are written whole: d = 1, or 4-D full fields); otherwise only the
+    /// θ-plane products are on the output grid.
+    public init(frameDensity: AlignedBuffer, projection: FrameProjection, sde: LangevinSDE, threshold: Double, effort: PlanningEffort,
+                drawsFields: Bool) throws {
+        self.sde = sde
+        grid = projection.output
+        theory = try? StationaryTheory(sde)
+        let q = UnsafeBufferPointer(frameDensity.buffer)
+        let inFrame = try ModifiedLoss.analyze(q, grid: projection.frameGrid, sde: sde, threshold: threshold, frame: projection.frame)
+        let current = ProbabilityCurrent(sde: sde, grid: projection.frameGrid, frame: projection.frame, effort: effort)
+        let frameFields: CurrentFields
+        (frameFields, summary) = current.compute(q)
+        marginalCurrents = current.marginalCurrents(frameFields, projection: projection)
+        // The fits come from the solution itself, never from its picture on the output grid.
+        var drawn: ModifiedLossResult
+        if drawsFields {
+            let picture = projection.drawn(frameDensity)
+            drawn = try ModifiedLoss.analyze(UnsafeBufferPointer(picture.buffer), grid: projection.output, sde: sde, threshold: threshold)
+            withExtendedLifetime(picture) {}
+            fields = CurrentFields(components: frameFields.components.map { projection.drawn(pointwise: $0) },
+                                   irreversibleVelocity: frameFields.irreversibleVelocity.map { projection.drawn(pointwise: $0) },
+                                   divergence: projection.drawn(pointwise: frameFields.divergence))
+        } else {
+            drawn = inFrame
+            drawn.potential = []
+            drawn.psi = drawn.psi.map { _ in [] }
+            drawn.trainingEnergy = []
+            let d = grid.parameterDimension
+            let thetaMarginal = projection.marginal(frameDensity, keeping: Array(0..<d))
+            drawn.thetaPotential = ModifiedLoss.maskedPotential(thetaMarginal, threshold: threshold)
+            drawn.trainingLoss = ModifiedLoss.trainingLoss(on: grid, sde: sde)
+            fields = CurrentFields(components: [], irreversibleVelocity: [], divergence: [])
+        }
+        drawn.fittedPrecision = inFrame.fittedPrecision
+        drawn.fittedMinimum = inFrame.fittedMinimum
+        drawn.fitResidual = inFrame.fitResidual
+        drawn.thetaFittedPrecision = inFrame.thetaFittedPrecision
+        drawn.maskedPoints = inFrame.maskedPoints
+        modifiedLoss = drawn
+    }
+}

@@ -27,4 +27,11 @@ enum FileGrid {
         }
         return (try PhaseSpaceGrid(points: axes.map(\.values.count), halfWidths: halfWidths), origin)
     }
+
+    /// The frame grid of a file's frame state, from the coordinates of its axes (y1 … yn, centred).
+    static func frameGrid(coordinates: [[Double]]) throws -> PhaseSpaceGrid {
+        let axes = try coordinates.enumerated().map { i, c in try Axis(name: "y\(i + 1)", points: c.count, halfWidth: -c[0]) }
+        let d = axes.count / 2
+        return try PhaseSpaceGrid(parameterAxes: Array(axes[0..<d]), velocityAxes: Array(axes[d...]))
+    }
 }

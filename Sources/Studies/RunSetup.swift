@@ -101,8 +101,7 @@ public struct RunSetup: Sendable {
                 guard let state = try RunOutputReader.frameState(path: path) else {
                     throw StudyError("The file \(path) was not solved in an adapted frame, so it holds no frame state to continue from; continue it with [grid] frame = \"fixed\".")
                 }
-                let axes = try state.coordinates.enumerated().map { i, c in try Axis(name: "y\(i + 1)", points: c.count, halfWidth: -c[0]) }
-                continued = (try PhaseSpaceGrid(parameterAxes: Array(axes[0..<d]), velocityAxes: Array(axes[d...])),
+                continued = (try FileGrid.frameGrid(coordinates: state.coordinates),
                              try Frame(mean: zip(state.mean, dynamics.stationaryPoint).map(-), factor: state.factor), state.density)
             }
             guard config.time.stop > startTime else {

@@ -51,17 +51,17 @@ public struct ValidationStudy {
             throw StudyError("File \(jsonPath) already exists; remove it, choose another --output, or pass --overwrite.")
         }
         let unavailable = StationaryPipeline.unavailability(sde)
-        let fine = try gather(shape: nil, unavailable: unavailable, progress: progress)
+        let fine = try gather(coarsening: nil, unavailable: unavailable, progress: progress)
         // The same evidence on two coarser grids of the same box, about 7/8 and 3/4 of the points, gives each
         // measurement its floor. A grid too coarse to give evidence at all leaves the floors unknown, so the
         // verdicts inconclusive.
-        let shape = fine.grid.shape
         let coarser = [0.875, 0.75].map { fraction in
-            let coarseShape = shape.map { Self.transformFriendlySize(near: fraction * Double($0), below: $0) }
-            let evidence = try? gather(shape: coarseShape, unavailable: unavailable, progress: progress, box: fine.grid).evidence
-            return (evidence: evidence, points: coarseShape.max()!)
+            let evidence = try? gather(coarsening: (fraction, fine), unavailable: unavailable, progress: progress).evidence
+            return (evidence: evidence, points: Self.coarsened(fine.points, by: fraction))
         }
-        let claims = Validator.evaluate(fine.evidence, points: shape.max()!, coarser: coarser)
+        let adapted = fine.stationary?.frame != nil
+        let claims = Validator.evaluate(fine.evidence, points: fine.points, coarser: coarser,
+                                        rerun: adapted ? ClaimResult.moreFramePoints : ClaimResult.morePoints)
         let (stationary, transient) = (fine.stationary, fine.transient)
         let report = ValidationReport(run: runName, claims: claims)
         let grid = fine.grid
@@ -87,26 +87,46 @@ public struct ValidationStudy {
         var evidence: Evidence
         var stationary: StationaryPipeline?
         var transient: Transient?
-        /// The stationary grid, or the transient's when there is no stationary density.
+        /// The output grid: the stationary one, or the transient's when there is no stationary density.
         var grid: PhaseSpaceGrid
+        /// Points per axis of the grid the evidence was solved on (the stationary frame grid in the adapted frame).
+        var points: Int
     }
 
-    /// The stationary solve and its analysis, and for a flat direction the transient run, on the run's grid
-    /// (at least 40 points per axis in 4-D), or, as evidence for the floors only, on `shape` over the box of
-    /// `box`, where a transient the coarser grid cannot run leaves just the flat-direction floors unknown.
-    private func gather(shape: [Int]?, unavailable: String?, progress: ProgressHandler?, box: PhaseSpaceGrid? = nil) throws -> Gathered {
-        let coarse = shape != nil && box != nil
+    /// The stationary solve and its analysis, and for a flat direction the transient run, on the run's grids
+    /// (the adapted frame for constant noise; at least 40 points per axis in 4-D on the fixed one), or, as
+    /// evidence for the floors only, on those grids coarsened by a fraction, where a transient the coarser
+    /// grid cannot run leaves just the flat-direction floors unknown.
+    private func gather(coarsening: (fraction: Double, fine: Gathered)?, unavailable: String?, progress: ProgressHandler?) throws -> Gathered {
+        let coarse = coarsening != nil
+        func coarser(_ grid: PhaseSpaceGrid) throws -> PhaseSpaceGrid {
+            guard let c = coarsening else { return grid }
+            return try PhaseSpaceGrid(points: grid.shape.map { Self.coarsened($0, by: c.fraction) }, halfWidths: grid.axes.map(\.halfWidth))
+        }
         var stationary: StationaryPipeline?
         if unavailable == nil {
-            let grid = try shape.flatMap { s in try box.map { try PhaseSpaceGrid(points: s, halfWidths: $0.axes.map(\.halfWidth)) } }
-                ?? StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
-            stationary = try StationaryPipeline(sde: sde, grid: grid, settings: StationarySolverSettings(residualTolerance: 1e-10),
-                                                threshold: 1e-6, effort: effort, progress: progress, refusingEdge: !coarse)
+            let settings = StationarySolverSettings(residualTolerance: 1e-10)
+            if StationaryPipeline.adapts(configuration, sde: sde) {
+                let points = StationaryPipeline.framePoints(configuration, sde: sde)
+                let frame = try StationarySolver.frameGrid(for: sde, points: coarsening.map { Self.coarsened(points, by: $0.fraction) } ?? points,
+                                                           halfWidth: configuration.grid.frameBox)
+                let output = try StationaryPipeline.outputGrid(configuration, sde: sde, fullFields: sde.parameterDimension == 1)
+                // The frame box holds the exact law to 7.5 deviations, so ringing at its edge is under-resolution,
+                // which the coarser grids' floors measure: the verdicts say inconclusive rather than the run failing.
+                stationary = try StationaryPipeline(sde: sde, grid: output, frame: frame, settings: settings, threshold: 1e-6, effort: effort,
+                                                    progress: progress, refusingEdge: false, drawsFields: !coarse && sde.parameterDimension == 1)
+            } else {
+                let grid = try coarsening?.fine.stationary.map { try coarser($0.grid) }
+                    ?? StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
+                stationary = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: 1e-6, effort: effort,
+                                                    progress: progress, refusingEdge: !coarse)
+            }
         }
         var transient: Transient?
         if sde.modes.contains(where: { $0.curvature == 0 }) {
             var transientConfig = configuration
-            transientConfig.grid.points = shape ?? configuration.grid.points(axes: sde.phaseDimension).map { sde.parameterDimension == 2 ? max($0, 40) : $0 }
+            transientConfig.grid.points = try coarsening?.fine.transient.map { try coarser($0.grid).shape }
+                ?? configuration.grid.points(axes: sde.phaseDimension).map { sde.parameterDimension == 2 ? max($0, 40) : $0 }
             transient = coarse ? try? Self.evolve(transientConfig, effort: effort, edgeCheck: false) : try Self.evolve(transientConfig, effort: effort)
         }
         let evidence = Evidence(sde: sde, stationary: stationary.map {
@@ -115,7 +135,13 @@ public struct ValidationStudy {
                                current: $0.analysis.summary)
         }, stationaryUnavailable: unavailable, transient: transient?.evidence)
         guard let grid = stationary?.grid ?? transient?.grid else { throw StudyError("The transient run gave no evidence on this grid.") }
-        return Gathered(evidence: evidence, stationary: stationary, transient: transient, grid: grid)
+        let points = (stationary?.solveGrid ?? grid).shape.max()!
+        return Gathered(evidence: evidence, stationary: stationary, transient: transient, grid: grid, points: points)
+    }
+
+    /// The grid size nearest `fraction` of `points` that FFTW transforms fast (`transformFriendlySize`).
+    static func coarsened(_ points: Int, by fraction: Double) -> Int {
+        transformFriendlySize(near: fraction * Double(points), below: points)
     }
 
     /// The even number of points nearest `target` (at least 4, less than `below`) whose prime factors are

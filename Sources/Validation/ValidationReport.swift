@@ -52,6 +52,18 @@ public struct ClaimResult: Codable, Equatable, Sendable {
         ClaimResult(id: id, claim: claim, expected: nil, verdict: .notApplicable, measured: nil, tolerance: nil, detail: reason)
     }
 
+    /// The same claim, inconclusive for `reason` (appended to the detail).
+    func inconclusive(because reason: String) -> ClaimResult {
+        ClaimResult(id: id, claim: claim, expected: expected, verdict: .inconclusive, measured: measured, tolerance: tolerance,
+                    holdsAbove: holdsAbove, floor: floor, detail: detail + "; inconclusive on this grid: " + reason)
+    }
+
+    /// The advice of a grid solve: more [grid] points.
+    public static func morePoints(_ n: Int) -> String { "[grid] points (e.g. --points \(n))" }
+
+    /// The advice of a solve in the adapted frame: more points per frame axis.
+    public static func moreFramePoints(_ n: Int) -> String { "[grid] frame_points (e.g. --set grid.frame_points=\(n))" }
+
     /// A claim decided by `measured ≤ tolerance` (or ≥ with `holdsAbove`).
     public static func measured(_ id: String, _ claim: String, expected: Verdict?, value: Double, tolerance: Double,
                                 holdsAbove: Bool = false, detail: String) -> ClaimResult {
@@ -63,7 +75,8 @@ public struct ClaimResult: Codable, Equatable, Sendable {
     /// The verdict again, now that the measurement's discretisation floor is known: it holds (or does not)
     /// only if it would whatever error up to the floor the grid added; otherwise it is inconclusive, and the
     /// detail says what would decide it.
-    public func judged(floor: Double, coarserPoints: Int, points: Int) -> ClaimResult {
+    /// `rerun` names the setting that takes more points, e.g. "[grid] points (e.g. --points 24)".
+    public func judged(floor: Double, coarserPoints: Int, points: Int, rerun: (Int) -> String = Self.morePoints) -> ClaimResult {
         guard verdict == .holds || verdict == .doesNotHold, let value = measured, value.isFinite, let tolerance else { return self }
         let above = holdsAbove ?? false
         let f = floor.isNaN ? Double.infinity : floor
@@ -80,10 +93,10 @@ public struct ClaimResult: Codable, Equatable, Sendable {
         if verdict == .inconclusive {
             let more = 2 * Int((1.5 * Double(points) / 2).rounded(.up))
             detail += f.isFinite
-                ? String(format: "; inconclusive on this grid: its discretisation floor %.2g (from the same evaluation at %ld and fewer points per axis) could carry it across the tolerance %.2g; rerun with more [grid] points (e.g. --points %ld)",
-                         f, coarserPoints, tolerance, more)
-                : String(format: "; inconclusive on this grid: the measurement does not converge between coarser grids and %ld points per axis, so the grid's own error is unknown; rerun with more [grid] points (e.g. --points %ld)",
-                         points, more)
+                ? String(format: "; inconclusive on this grid: its discretisation floor %.2g (from the same evaluation at %ld and fewer points per axis) could carry it across the tolerance %.2g; rerun with more %@",
+                         f, coarserPoints, tolerance, rerun(more))
+                : String(format: "; inconclusive on this grid: the measurement does not converge between coarser grids and %ld points per axis, so the grid's own error is unknown; rerun with more %@",
+                         points, rerun(more))
         }
         return ClaimResult(id: id, claim: claim, expected: expected, verdict: verdict, measured: value, tolerance: tolerance,
                            holdsAbove: above, floor: f.isFinite ? f : nil, detail: detail)

@@ -46,14 +46,25 @@ public enum Validator {
     /// floor, estimated from the same evidence on two coarser grids of the same box (`coarser`, finest
     /// first; nil where a grid gave no evidence). A grid that gives no evidence leaves the floor unknown and
     /// the verdict inconclusive.
-    public static func evaluate(_ evidence: Evidence, points: Int, coarser: [(evidence: Evidence?, points: Int)]) -> [ClaimResult] {
+    public static func evaluate(_ evidence: Evidence, points: Int, coarser: [(evidence: Evidence?, points: Int)],
+                                rerun: (Int) -> String = ClaimResult.morePoints) -> [ClaimResult] {
         precondition(coarser.count == 2)
         let rough = coarser.map { $0.evidence.map(evaluate) }
-        return evaluate(evidence).enumerated().map { i, fine in
+        let judged = evaluate(evidence).enumerated().map { i, fine in
             guard let value = fine.measured, let tolerance = fine.tolerance else { return fine }
             let floor = discretisationFloor([(points, value), (coarser[0].points, rough[0]?[i].measured), (coarser[1].points, rough[1]?[i].measured)],
                                             tolerance: tolerance)
-            return fine.judged(floor: floor, coarserPoints: coarser[0].points, points: points)
+            return fine.judged(floor: floor, coarserPoints: coarser[0].points, points: points, rerun: rerun)
+        }
+        // A density that is not stationary on its own grid to the tolerance is not yet the stationary law: what
+        // is measured on it says nothing about that law, however steady it looks between grids.
+        guard let stationarity = judged.first(where: { $0.id == StationaryClaims.stationary.id }), stationarity.verdict != .holds,
+              stationarity.verdict != .notApplicable else { return judged }
+        let stationaryIDs = Set(StationaryClaims.all.map(\.id))
+        return judged.map { c in
+            guard c.id != stationarity.id, stationaryIDs.contains(c.id), c.verdict == .holds || c.verdict == .doesNotHold else { return c }
+            return c.inconclusive(because: String(format: "the solved density is not stationary on this grid (‖L p‖/‖p‖ = %.2g against %.2g), so it is not yet the stationary law this claim is about; rerun with more %@",
+                                                  stationarity.measured ?? .nan, stationarity.tolerance ?? .nan, rerun(2 * Int((1.5 * Double(points) / 2).rounded(.up)))))
         }
     }
 
@@ -61,8 +72,9 @@ public enum Validator {
     /// convergence e(n) = Cρⁿ predicts it: the differences δ₁ = |v₁ − v₀| and δ₂ = |v₂ − v₁| fix ρ through
     /// δ₁/δ₂ = ρ^a (1 − ρ^b)/(1 − ρ^a) with a = n₁ − n₂, b = n₀ − n₁, and then e(n₀) = δ₁ ρ^b/(1 − ρ^b).
     /// Spectral errors fall faster than geometrically, which makes this an upper estimate. Measurements
-    /// that do not converge are as uncertain as their spread; values that agree to within a thousandth of
-    /// the tolerance are converged as far as the claim can tell.
+    /// that do not converge are as uncertain as their spread (grids so coarse that they are steady but wrong
+    /// fail the stationarity claim, which then holds every other verdict back); values that agree to within a
+    /// thousandth of the tolerance are converged as far as the claim can tell.
     static func discretisationFloor(_ levels: [(points: Int, value: Double?)], tolerance: Double) -> Double {
         guard levels.count == 3, let v0 = levels[0].value, let v1 = levels[1].value, let v2 = levels[2].value,
               v0.isFinite, v1.isFinite, v2.isFinite else { return .infinity }

@@ -7,12 +7,14 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze",
         abstract: "Add the modified loss and the probability current of one frame to an existing sgdfp solve output.",
         discussion: """
-            The frame is the last one unless --time picks another (the nearest record). The new variables are \
-            added beside the existing ones, which are copied unchanged; the file is replaced only when the \
-            analysis is complete, or the result goes to a new file with --output. A file analysed before is refused.
+            The frame is the last one unless --time picks another (the nearest record); the last frame of a solve \
+            in the adapted frame is analysed from its frame state, exactly, any other from its full density. The \
+            new variables are added beside the existing ones, which are copied unchanged; the file is replaced \
+            only when the analysis is complete, or the result goes to a new file with --output. A file analysed \
+            before is refused.
             """)
 
-    @Argument(help: "An HDF5 file written by sgdfp solve (with the full density).") var file: String
+    @Argument(help: "An HDF5 file written by sgdfp solve (with the full density, or its last frame in an adapted frame).") var file: String
     @Option(help: "Analyse the frame nearest to this time (default: the last frame).") var time: Double?
     @Option(name: .shortAndLong, help: "Write the analysed copy here instead of adding to FILE.") var output: String?
     @Flag(help: "With --output: replace that file if it exists.") var overwrite = false

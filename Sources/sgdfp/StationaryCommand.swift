@@ -9,11 +9,12 @@ struct StationaryCommand: ParsableCommand {
         discussion: """
             The stationary density is the fixed point of the exact propagator over about one relaxation time \
             (Richardson-extrapolated Strang splitting for loss-hessian noise), found by restarted GMRES from the \
-            Gaussian with the exact stationary moments; the solve stops when ‖L p‖/‖p‖ of the pseudo-spectral \
-            operator is below --residual, or at the grid's floor. The grid has [grid] points per axis over 7.5 \
-            stationary standard deviations (14 for loss-hessian noise) unless [grid] box gives the half-widths. \
-            The exact Gaussian, its precision U = P⁻¹ and Q = AP − D are written beside the numerical results \
-            whenever they exist.
+            Gaussian with the exact stationary moments, to ‖L p‖/‖p‖ below --residual or the grid's floor. For \
+            constant noise it runs in the frame of the exact law ([grid] frame), where that law is N(0, I), on \
+            [grid] frame_points per axis (64 for one parameter, 36 for two); every number comes from there, and \
+            the fields are drawn exactly on the output grid: [grid] points per axis over 7.5 stationary standard \
+            deviations (14 for loss-hessian noise), or [grid] box. The exact Gaussian, U = P⁻¹ and Q = AP − D \
+            are written beside the numerical results whenever they exist.
             """)
 
     @OptionGroup var runFile: RunFileOptions
@@ -26,26 +27,21 @@ struct StationaryCommand: ParsableCommand {
     @Flag(help: "Write the full 4-D analysis fields too (d = 2; the 2-D marginals are always written).") var fullFields = false
 
     func run() throws {
-        let effort = try runFile.effort()
         var study = try StationaryStudy(configuration: try runFile.configuration(),
                                         settings: StationarySolverSettings(residualTolerance: residual, maxApplications: maxApplications))
-        study.threshold = threshold
-        study.fullFields = fullFields
-        study.effort = effort
+        (study.threshold, study.fullFields, study.effort) = (threshold, fullFields, try runFile.effort())
         try runFile.checkOutput(output, configuration: study.configuration, sidecar: sidecar)
         try sidecar.check(output: output, overwrite: overwrite)
         if !runFile.quiet {
             print(Describe.model(study.sde) + "\n")
-            print(Describe.grid(study.grid, stationaryPoint: study.sde.stationaryPoint) + "\n")
+            let frame = study.frame.map { "that of the exact stationary law, \($0.grid.axes[0].points) points per frame axis on ±\(fmt($0.grid.axes[0].halfWidth))" }
+            print(Describe.grid(try study.grid, stationaryPoint: study.sde.stationaryPoint, frame: frame, full: study.writesFullFields) + "\n")
         }
         let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
-        if !runFile.quiet {
-            print(Describe.stationary(result))
-            print("\nwrote \(output)")
-        }
+        if !runFile.quiet { print(Describe.stationary(result) + "\n\nwrote \(output)") }
         try sidecar.write(output: output, quiet: runFile.quiet)
         if !result.solution.converged {
-            writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] points to go lower.", result.solution.residual, residual))
+            writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] %@ to go lower.", result.solution.residual, residual, result.frame == nil ? "points" : "frame_points"))
         }
     }
 }

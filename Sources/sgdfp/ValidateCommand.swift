@@ -7,8 +7,8 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check the claims of the limiting-dynamics theory on a run: stationarity, Gibbs or not, detailed balance, rotating currents, flat directions.",
         discussion: """
-            Solves the stationary density directly (as sgdfp stationary, with at least 40 points per axis in 4-D, \
-            where coarser grids resolve fewer digits than the claims need), analyses it, and for a loss with a flat \
+            Solves the stationary density directly (as sgdfp stationary: for constant noise in the frame of the exact \
+            law, otherwise with at least 40 points per axis in 4-D), analyses it, and for a loss with a flat \
             direction also evolves the run file's initial law (as sgdfp solve). Prints a table of claim, expected \
             verdict, measured value, tolerance and verdict; writes the evidence to the HDF5 output, the report as \
             JSON beside it (same name, .json) and as attributes validation_<claim> in the HDF5 file. Every \

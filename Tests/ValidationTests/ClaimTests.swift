@@ -146,6 +146,31 @@ struct FloorTests {
         #expect(unknown.verdict == .inconclusive && unknown.floor == nil && unknown.detail.contains("does not converge"))
     }
 
+    @Test("A density that is not stationary on its grid holds back every other stationary verdict, however steady between grids")
+    func unstationaryEvidenceDecidesNothing() throws {
+        let sde = ReferenceModel.p4.sde
+        func evidence(residual: Double) throws -> Evidence {
+            var s = try StationaryEvidence.exact(sde)
+            s.residual = residual
+            // Steady but wrong between grids, as a grid too coarse to resolve the law is: a first moment 1 % off.
+            s.current.firstMoment = 1.01 * s.current.firstMoment
+            return Evidence(sde: sde, stationary: s)
+        }
+        let coarse = try evidence(residual: 0.1)
+        let results = Validator.evaluate(coarse, points: 16, coarser: [(coarse, 14), (coarse, 12)], rerun: ClaimResult.moreFramePoints)
+        let byID = Dictionary(uniqueKeysWithValues: results.map { ($0.id, $0) })
+        #expect(byID["stationary"]?.verdict == .doesNotHold)
+        for id in ["lyapunov", "current_moment", "detailed_balance", "rotation", "current_nonzero"] {
+            #expect(byID[id]?.verdict == .inconclusive && byID[id]!.detail.contains("not stationary on this grid")
+                    && byID[id]!.detail.contains("grid.frame_points=24"), "\(id): \(byID[id]!.detail)")
+        }
+        #expect(byID["gibbs_modified_loss"]?.verdict == .notApplicable)
+        // Stationary on its grid, the same error is a verdict.
+        let fine = try evidence(residual: 1e-11)
+        let decided = Validator.evaluate(fine, points: 36, coarser: [(fine, 32), (fine, 28)])
+        #expect(decided.first { $0.id == "current_moment" }?.verdict == .doesNotHold)
+    }
+
     @Test("The report with floors and inconclusive verdicts round-trips through JSON")
     func reportRoundTrip() throws {
         let report = ValidationReport(run: "P1", claims: [try Self.residualClaim(fine: 2.3e-5, coarse: [1e-3, 8e-2]),

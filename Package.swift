@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "SGDSimulationTests", dependencies: ["SGDSimulation", "LangevinModel", "Spectral"]),
         .testTarget(name: "PhaseSpaceIOTests", dependencies: ["PhaseSpaceIO"]),
         .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration"]),
-        .testTarget(name: "StudiesTests", dependencies: ["Studies", "PhaseSpaceIO", "RunConfiguration", "LangevinModel", "StationaryDistribution"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "PhaseSpaceIO", "RunConfiguration", "LangevinModel", "StationaryDistribution", "FokkerPlanck"]),
         .testTarget(name: "sgdfpTests", dependencies: ["PhaseSpaceIO", "RunConfiguration", "Validation"]),
     ]
 )

@@ -14,7 +14,7 @@ public enum AdaptedFrameGrid {
     /// Points per axis: `requested` when given, otherwise 64 for one parameter and 32 for two (more in
     /// higher dimensions would not fit), raised to resolve the narrowest component of `initial`.
     public static func make(initial: GaussianMixture, origin: [Double], parameterDimension d: Int, halfWidth: Double,
-                            requested: Int?) throws -> (grid: PhaseSpaceGrid, frame: Frame, reason: String) {
+                            requested: Int?) throws -> (grid: PhaseSpaceGrid, frame: Frame, reason: String, floor: Double) {
         let n = 2 * d
         let (mean, covariance) = initial.moments
         let frame = try Frame(mean: zip(mean, origin).map(-), covariance: covariance)
@@ -37,7 +37,8 @@ public enum AdaptedFrameGrid {
             reason = "\(points) points per frame axis resolve a Gaussian to about 1e-10"
         }
         let grid = try PhaseSpaceGrid(points: Array(repeating: points, count: n), halfWidths: Array(repeating: halfWidth, count: n))
-        return (grid, frame, reason)
+        let floor = GridPlanner.spectralFloor(deviationsPerSpacing: narrowest * Double(points) / (2 * halfWidth), boxDeviations: halfWidth)
+        return (grid, frame, reason, floor)
     }
 }
 

@@ -39,6 +39,13 @@ public struct GridPlanner: Sendable {
         requiredHalfWidths(envelopes, stationaryPoint: stationaryPoint).map { $0 * 1.05 }
     }
 
+    /// The spatial error a grid leaves a Gaussian: its spectrum at the last mode, e^{−½(πr)²} for r
+    /// deviations per spacing, or its tail beyond a box of `boxDeviations` deviations, e^{−½s²}, whichever
+    /// is larger (relative to the peak; L¹ errors and moment errors sit at about this level).
+    public static func spectralFloor(deviationsPerSpacing r: Double, boxDeviations s: Double) -> Double {
+        max(exp(-0.5 * (Double.pi * r) * (Double.pi * r)), exp(-0.5 * s * s))
+    }
+
     /// Throws when a user-given box is narrower than required.
     public func checkBox(_ halfWidths: [Double], names: [String], envelopes: [Envelope], stationaryPoint: [Double]) throws(GridPlanningError) {
         let need = requiredHalfWidths(envelopes, stationaryPoint: stationaryPoint)

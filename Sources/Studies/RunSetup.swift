@@ -38,6 +38,11 @@ public struct RunSetup: Sendable {
     public let boundaryTolerance: Double
     /// Sub-step bound of the exact transport, from the grid's resolution of the exact law.
     public let substepNorm: Double
+    /// The spatial error the grid leaves the run's laws at worst (`GridPlanner.spectralFloor`): on the fixed
+    /// frame from the planner's resolution of the exact laws, in the adapted one from the narrowest initial
+    /// component in the frame (a continued run's frame grid for N(0, I)); nil for a file continued on the
+    /// fixed frame, whose laws are not known.
+    public let discretisationFloor: Double?
 
     /// Laws whose tails decay like powers (state-dependent noise) need a wider box than 7σ.
     public static func planner(for sde: LangevinSDE) -> GridPlanner {
@@ -70,6 +75,7 @@ public struct RunSetup: Sendable {
         var startTime = 0.0
         var exact: ExactSolution?
         var grid: PhaseSpaceGrid
+        var floor: Double?
         switch config.initial.kind {
         case .file:
             let path = config.initial.file ?? ""
@@ -130,6 +136,9 @@ public struct RunSetup: Sendable {
                 grid = try Self.drawingGrid(grid, envelopes: envelopes, planner: planner, pairsOnly: config.output.fullDensity != .on && d > 1)
             }
             let resolution = planner.resolution(envelopes, grid: grid)
+            if !adapts, let worst = resolution.map(\.ratio).min() {
+                floor = GridPlanner.spectralFloor(deviationsPerSpacing: worst, boxDeviations: planner.sigmas)
+            }
             if !adapts {
                 try planner.checkInitialResolution(solution.envelopes(times: [0]), grid: grid)
                 substepNorm = LinearTransport.substepNorm(forResolution: resolution.map(\.ratio).min() ?? .infinity)
@@ -152,6 +161,8 @@ public struct RunSetup: Sendable {
             }
             if let continued {
                 adapted = (continued.grid, continued.frame, "continued on the frame grid of the file (\(continued.grid.axes[0].points) points per frame axis)", continued.state)
+                let axis = continued.grid.axes[0]
+                floor = GridPlanner.spectralFloor(deviationsPerSpacing: 1 / axis.spacing, boxDeviations: axis.halfWidth)
             } else if case let .mixture(mixture) = start {
                 let made = try AdaptedFrameGrid.make(initial: mixture, origin: dynamics.stationaryPoint, parameterDimension: d,
                                                      halfWidth: config.grid.frameBox, requested: config.grid.framePoints)
@@ -159,6 +170,7 @@ public struct RunSetup: Sendable {
                     ? String(format: "; the output's points per axis draw the narrowest law of the run with %.3g spacings per deviation (%ld to %ld)",
                              planner.pointsPerConditionalDeviation, GridSection.defaultPoints, Self.largestDrawingPoints) : ""
                 adapted = (made.grid, made.frame, made.reason + drawing, nil)
+                floor = made.floor
             }
         }
         let full = Self.writesFullDensity(config.output.fullDensity, grid: grid)
@@ -191,7 +203,7 @@ public struct RunSetup: Sendable {
         }
         return RunSetup(configuration: config, scheme: scheme.name, sde: sde, dynamics: dynamics, start: start, startTime: startTime,
                         exact: exact, grid: grid, adaptedFrame: adapted, writeFullDensity: full, warnings: warnings,
-                        boundaryTolerance: boundaryTolerance, substepNorm: substepNorm)
+                        boundaryTolerance: boundaryTolerance, substepNorm: substepNorm, discretisationFloor: floor)
     }
 
     /// Whether frames carry the full density on `grid`: always for one parameter, by size (up to 64⁴) for `auto`.

@@ -205,7 +205,8 @@ enum SolveProduct {
                         hasExactMoments: setup.exact != nil, writesFrame: setup.adaptedFrame != nil,
                         writesNextStep: (try? TimeSteppers.entry(setup.scheme))?.isAdaptive ?? false,
                         rootAttributes: ["time_scheme": .text(setup.scheme), "frame": .text(setup.adaptedFrame == nil ? "fixed" : "adapted"),
-                                         "boundary_tolerance": .double(setup.boundaryTolerance), "substep_norm": .double(setup.substepNorm)])
+                                         "boundary_tolerance": .double(setup.boundaryTolerance), "substep_norm": .double(setup.substepNorm)]
+                            .merging(setup.discretisationFloor.map { ["discretisation_floor": .double($0)] } ?? [:]) { $1 })
     }
 
     static func summaryAttributes(_ report: SolveReport) -> [String: AttributeValue] {

@@ -45,6 +45,7 @@ enum Describe {
         table.add("final mass error", fmt(s.finalMassError, 2))
         table.add("min density", fmt(s.minimumDensity, 3))
         table.add("largest negative mass", fmt(s.largestNegativeMass, 2))
+        if let f = setup.discretisationFloor { table.add("discretisation floor (spectral tail)", fmt(f, 2)) }
         if let e = r.finalL1 { table.add("L¹ error vs exact (final)", fmt(e, 3)) }
         if let e = r.worstL1 { table.add("L¹ error vs exact (worst frame)", fmt(e, 3)) }
         if let e = r.worstMeanError { table.add("mean error vs exact (worst, rel.)", fmt(e, 3)) }

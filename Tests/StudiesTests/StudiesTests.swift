@@ -1,4 +1,5 @@
 import Foundation
+import FokkerPlanck
 import LangevinModel
 import PhaseSpaceIO
 import RunConfiguration
@@ -241,6 +242,23 @@ import Testing
         try study.write(to: dir.appendingPathComponent("analysed.h5").path, overwrite: false)
         let reader = try NetCDFReader(path: dir.appendingPathComponent("analysed.h5").path)
         #expect(reader.hasVariable("marginal_current_theta1_v1_theta1") && reader.hasVariable("modified_loss_theta") && !reader.hasVariable("current_theta1"))
+    }
+
+    @Test("The discretisation floor is the larger of the spectral and the box tail of the narrowest law, falls with the points, and goes into the solve's file")
+    func discretisationFloor() throws {
+        // 2.16 spacings per deviation, the planner's minimum, leave e^{−½(2.16π)²} ≈ 1e-10 at the last mode.
+        #expect(abs(GridPlanner.spectralFloor(deviationsPerSpacing: 2.16, boxDeviations: 20) / 1.0e-10 - 1) < 0.03)
+        #expect(GridPlanner.spectralFloor(deviationsPerSpacing: 100, boxDeviations: 7) == exp(-24.5))
+        let adapted = try RunSetup.build(try Self.config("P3.toml"))
+        #expect(adapted.discretisationFloor == GridPlanner.spectralFloor(deviationsPerSpacing: 32 / 15, boxDeviations: 7.5))
+        let coarse = try RunSetup.build(try Self.config("P1.toml", [("grid.frame", "\"fixed\""), ("grid.points", "48")]))
+        let fine = try RunSetup.build(try Self.config("P1.toml", [("grid.frame", "\"fixed\""), ("grid.points", "64")]))
+        #expect(coarse.discretisationFloor! > fine.discretisationFloor!, "\(coarse.discretisationFloor!) \(fine.discretisationFloor!)")
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("p1.h5").path
+        _ = try SolveStudy(setup: fine, outputPath: path, overwrite: false, effort: .estimate).run()
+        #expect(try NetCDFReader(path: path).attribute("discretisation_floor") == .double(fine.discretisationFloor!))
     }
 
     @Test("Every study's file carries the common root attributes and its own sgdfp_kind")

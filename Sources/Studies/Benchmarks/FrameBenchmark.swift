@@ -45,7 +45,7 @@ public struct FrameBenchmark {
             // The adapted frame, with a small output grid: its solver time does not include the output.
             do {
                 let output = try PhaseSpaceGrid(points: [8, 8, 8, 8], halfWidths: widths)
-                let (frameGrid, frame, _) = try AdaptedFrameGrid.make(initial: start, origin: x0, parameterDimension: 2, halfWidth: 7.5,
+                let (frameGrid, frame, _, _) = try AdaptedFrameGrid.make(initial: start, origin: x0, parameterDimension: 2, halfWidth: 7.5,
                                                                       requested: framePoints)
                 MemoryUsage.resetPeak()
                 let baseline = MemoryUsage.resident()?.current

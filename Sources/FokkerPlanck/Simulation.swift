@@ -276,6 +276,8 @@ public final class Simulation {
             try emit()
             if observers.contains(where: \.isSatisfied) { break }
         }
+        // The state at the end, whatever the interval since the last report: a log's last line is then the final one.
+        progress?(SimulationProgress(time: time, startTime: startTime, stopTime: settings.stopTime, steps: steps, elapsed: seconds()))
         return SimulationSummary(
             steps: steps, rejectedSteps: rejected, evaluations: stepper.evaluations - evaluations0, wallTime: seconds(), outputTime: outputTime,
             finalMassError: abs(space.mass(state) - mass0) / abs(mass0), minimumDensity: minDensity,

@@ -9,12 +9,11 @@ public enum XDMFSidecar {
     /// The first line after the XML declaration: marks a sidecar that sgdfp may replace.
     public static let marker = "<!-- sgdfp XDMF sidecar: regenerated with its HDF5 file; edits are lost -->"
 
-    /// `run.h5` → `run.xmf` (any extension is replaced; none is appended to).
+    /// `run.h5` → `run.xmf` (any extension is replaced; none is appended to), relative when `hdf5Path` is, so
+    /// that the two paths a command prints read alike.
     public static func path(for hdf5Path: String) -> String {
-        let url = URL(fileURLWithPath: hdf5Path)
-        return url.pathExtension.isEmpty
-            ? hdf5Path + ".xmf"
-            : url.deletingPathExtension().appendingPathExtension("xmf").path
+        let ext = URL(fileURLWithPath: hdf5Path).pathExtension
+        return ext.isEmpty || !hdf5Path.hasSuffix("." + ext) ? hdf5Path + ".xmf" : String(hdf5Path.dropLast(ext.count)) + "xmf"
     }
 
     /// Whether a sidecar may be written for `hdf5Path`: no file there, one of ours, or `overwrite`.

@@ -18,7 +18,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Analyse the frame nearest to this time (default: the last frame).") var time: Double?
     @Option(name: .shortAndLong, help: "Write the analysed copy here instead of adding to FILE.") var output: String?
     @Flag(help: "With --output: replace that file if it exists.") var overwrite = false
-    @Option(help: "The modified loss is computed where p exceeds this fraction of its peak (default 1e-6).") var threshold = 1e-6
+    @Option(help: "The modified loss is computed where p exceeds this fraction of its peak.") var threshold = 1e-6
     @Flag(name: .shortAndLong, help: "Print only warnings and errors.") var quiet = false
     @OptionGroup var sidecar: SidecarOption
 

@@ -23,21 +23,21 @@ struct DiffusionCommand: ParsableCommand {
             """)
 
     @Argument(help: "Run file, for --fdt and --replicas (its model; the spectrum options are then ignored).") var runFile: String?
-    @Option(help: "Learning rate η (default 0.01).") var learningRate = 0.01
-    @Option(help: "Momentum β (default 0.9).") var momentum = 0.9
-    @Option(help: "Batch size S (default 32).") var batchSize = 32.0
-    @Option(help: "Weight decay λ (default 0).") var weightDecay = 0.0
-    @Option(help: "σ² of the noise Σ = σ²H (default 1).") var noiseScale = 1.0
-    @Option(help: "Spectrum h_i = i^(−p): the exponent p (default 2).") var power = 2.0
-    @Option(help: "Spectrum h_i = i^(−p): the number of modes (default 2000).") var modes = 2000
+    @Option(help: "Learning rate η.") var learningRate = 0.01
+    @Option(help: "Momentum β.") var momentum = 0.9
+    @Option(help: "Batch size S.") var batchSize = 32.0
+    @Option(help: "Weight decay λ.") var weightDecay = 0.0
+    @Option(help: "σ² of the noise Σ = σ²H.") var noiseScale = 1.0
+    @Option(help: "Spectrum h_i = i^(−p): the exponent p.") var power = 2.0
+    @Option(help: "Spectrum h_i = i^(−p): the number of modes.") var modes = 2000
     @Option(help: "A file of Hessian eigenvalues (numbers separated by commas, spaces or newlines) instead of the power law.") var spectrum: String?
-    @Option(help: "First step of the table (default 10).") var from = 10.0
-    @Option(help: "Last step (default 1e7).") var to = 1e7
-    @Option(help: "Table rows per decade (default 2).") var perDecade = 2
-    @Option(help: "Checkpoint spacing of the exponent fit, in steps (default 250).") var checkpoint = 250
+    @Option(help: "First step of the table.") var from = 10.0
+    @Option(help: "Last step.") var to = 1e7
+    @Option(help: "Table rows per decade.") var perDecade = 2
+    @Option(help: "Checkpoint spacing of the exponent fit, in steps.") var checkpoint = 250
     @Option(help: "Simulate this many SGD chains on the matching quadratic.") var simulate: Int?
-    @Option(help: "Last step of the simulation (default 10000).") var simulateTo = 10_000
-    @Option(help: "Random seed of the simulation (default 1).") var seed: UInt64 = 1
+    @Option(help: "Last step of the simulation.") var simulateTo = 10_000
+    @Option(help: "Random seed of the simulation.") var seed: UInt64 = 1
     @Flag(help: "With a run file: the effective temperature T_eff(τ) from theory (and --simulate).") var fdt = false
     @Flag(help: "With a run file: the replica distance D_rep(t) from theory, the Fokker-Planck solver and (with --simulate) SGD.") var replicas = false
     @Option(name: .shortAndLong, help: "Output HDF5 file.") var output = "sgdfp-diffusion.h5"

@@ -21,10 +21,10 @@ struct ModifiedFlowCommand: ParsableCommand {
     @OptionGroup var runFile: RunFileOptions
     @Option(name: .shortAndLong, help: "Output HDF5 file.") var output = "sgdfp-modified-flow.h5"
     @Flag(help: "Replace the output file if it already exists.") var overwrite = false
-    @Option(help: "SGD chains for the translation law; 0 skips the simulation (default 100).") var chains = 100
+    @Option(help: "SGD chains for the translation law; 0 skips the simulation.") var chains = 100
     @Option(help: "Steps (default: five decay times of the slowest flat direction, between 100 and 100000).") var steps: Int?
-    @Option(help: "Rows of the translation table (default 11).") var rows = 11
-    @Option(help: "Random seed of the simulation (default 1).") var seed: UInt64 = 1
+    @Option(help: "Rows of the translation table.") var rows = 11
+    @Option(help: "Random seed of the simulation.") var seed: UInt64 = 1
 
     func validate() throws {
         guard chains >= 0 else { throw ValidationError("--chains must be 0 or more (got \(chains)).") }

@@ -22,16 +22,16 @@ struct SimulateCommand: ParsableCommand {
     @OptionGroup var runFile: RunFileOptions
     @Option(name: .shortAndLong, help: "Output HDF5 file.") var output = "sgdfp-simulate.h5"
     @Flag(help: "Replace the output file if it already exists.") var overwrite = false
-    @Option(help: "Independent chains (default 1000).") var chains = 1000
-    @Option(help: "Steps per chain (default 20000).") var steps = 20000
+    @Option(help: "Independent chains.") var chains = 1000
+    @Option(help: "Steps per chain.") var steps = 20000
     @Option(help: "Steps before the stationary statistics start (default: ten slowest relaxation times).") var burnIn: Int?
-    @Option(help: "Moments over chains are recorded every this many steps (default 100).") var recordEvery = 100
-    @Option(help: "Random seed; the same seed repeats a run exactly (default 1).") var seed: UInt64 = 1
-    @Option(help: "Chains whose trajectories are written (default 5).") var trajectories = 5
+    @Option(help: "Moments over chains are recorded every this many steps.") var recordEvery = 100
+    @Option(help: "Random seed; the same seed repeats a run exactly.") var seed: UInt64 = 1
+    @Option(help: "Chains whose trajectories are written.") var trajectories = 5
     @Option(help: "Start: initial ([initial] law of the run file) or stationary (the exact discrete stationary law).") var start = "initial"
     @Option(help: "Linear regression on a synthetic Gaussian design with this many samples.") var design: Int?
     @Option(help: "Linear regression on a CSV data set (features, then the target).") var data: String?
-    @Option(help: "Minibatch sampling for regression: with or without replacement (default with).") var sampling = "with"
+    @Option(help: "Minibatch sampling for regression: with or without replacement.") var sampling = "with"
     @Option(help: "A solve or stationary output whose grid the histogram uses and whose density it is compared with.") var compare: String?
 
     func validate() throws {

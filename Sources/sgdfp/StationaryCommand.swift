@@ -21,9 +21,9 @@ struct StationaryCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output HDF5 file.") var output = "sgdfp-stationary.h5"
     @Flag(help: "Replace the output file if it already exists.") var overwrite = false
     @OptionGroup var sidecar: SidecarOption
-    @Option(help: "Target of ‖L p‖/‖p‖, per unit time (default 1e-10).") var residual = 1e-10
-    @Option(help: "Most propagator applications (default 400).") var maxApplications = 400
-    @Option(help: "The modified loss is computed where p exceeds this fraction of its peak (default 1e-6).") var threshold = 1e-6
+    @Option(help: "Target of ‖L p‖/‖p‖, per unit time.") var residual = 1e-10
+    @Option(help: "Most propagator applications.") var maxApplications = 400
+    @Option(help: "The modified loss is computed where p exceeds this fraction of its peak.") var threshold = 1e-6
     @Flag(help: "Write the full 4-D analysis fields too (d = 2; the 2-D marginals are always written).") var fullFields = false
 
     func run() throws {

@@ -7,6 +7,8 @@ final class TerminalProgress {
     private let interactive = isatty(2) != 0
     private var lastLine = -Double.infinity
     private var wrote = false
+    /// The latest state a log has not shown, printed when the stage ends: a log ends on the final state.
+    private var unprinted: String?
 
     /// The handler to give a study, or nil when quiet.
     static func handler(quiet: Bool) -> ProgressHandler? {
@@ -16,29 +18,26 @@ final class TerminalProgress {
     }
 
     func report(_ event: ProgressEvent) {
-        let elapsed: Double, text: String
+        let elapsed: Double, text: String, left: Double?
         switch event {
         case let .marching(p):
-            let fraction = (p.time - p.startTime) / (p.stopTime - p.startTime)
-            let left = p.remaining.map { "≈ \(Self.duration($0)) left" } ?? ""
-            (elapsed, text) = (p.elapsed, String(format: "t = %.4g / %.4g (%3.0f%%), %ld steps, %@ elapsed, %@",
-                                                 p.time, p.stopTime, 100 * fraction, p.steps, Self.duration(p.elapsed), left))
+            (elapsed, left, text) = (p.elapsed, p.remaining, String(format: "t = %.4g / %.4g (%3.0f%%), %ld steps, %@ elapsed", p.time, p.stopTime,
+                                                                   100 * (p.time - p.startTime) / (p.stopTime - p.startTime), p.steps, Self.duration(p.elapsed)))
         case let .stationarySolve(p):
-            let left = p.remaining.map { ", ≈ \(Self.duration($0)) left" } ?? ""
-            (elapsed, text) = (p.elapsed, String(format: "stationary solve: %ld propagator applications, residual %.2e (target %.0e), %@ elapsed%@",
-                                                 p.applications, p.residual, p.tolerance, Self.duration(p.elapsed), left))
+            (elapsed, left, text) = (p.elapsed, p.remaining, String(format: "stationary solve: %ld propagator applications, residual %.2e (target %.0e), %@ elapsed",
+                                                                   p.applications, p.residual, p.tolerance, Self.duration(p.elapsed)))
         case .finished:
             if interactive && wrote { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if !interactive, let unprinted { writeError(unprinted) }
+            unprinted = nil
             return
         }
+        unprinted = text
         if !interactive && elapsed - lastLine < 10 { return }
-        lastLine = elapsed
-        if interactive {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
-            wrote = true
-        } else {
-            writeError(text)
-        }
+        (lastLine, unprinted) = (elapsed, nil)
+        let line = text + (left.map { ", ≈ \(Self.duration($0)) left" } ?? "")
+        if interactive { FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) } else { writeError(line) }
+        wrote = true
     }
 
     static func duration(_ s: Double) -> String {

@@ -89,3 +89,20 @@ import Testing
         #expect(try SGDFPBinary.files(in: dir) == ["good.h5", "integer.h5", "reversed.h5"])
     }
 }
+
+@Suite struct HelpTests {
+    /// The argument parser prints every option's default itself; a help string that repeats it reads
+    /// "(default 1e-10). (default: 1e-10)". Defaults that depend on the run say so in words instead.
+    @Test func everyDefaultIsStatedOnce() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let twice = try NSRegularExpression(pattern: #"\(default [^)]*\)\.? \(default: "#)
+        for command in ["solve", "stationary", "analyze", "validate", "simulate", "diffusion", "modified-flow", "inspect", "bench"] {
+            let r = try SGDFPBinary.run([command, "--help"], in: dir)
+            #expect(r.status == 0 && r.stdout.contains("OPTIONS"), "\(command): \(r.stderr)")
+            let text = r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let hits = twice.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range, in: text)!]) }
+            #expect(hits.isEmpty, "\(command): \(hits)")
+        }
+    }
+}

@@ -108,3 +108,22 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x").path))
     }
 }
+
+@Suite struct ProgressLogTests {
+    /// On a log (stderr not a terminal) progress is printed at most every ten seconds; the last line must be
+    /// the state at the end, never an earlier one with a time left that did not come.
+    @Test func aLogEndsOnTheFinalState() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let solve = try SGDFPBinary.run(["solve", "--points", "64", "--stop", "2", "-o", "run.h5", "--planning", "estimate"], in: dir)
+        let marching = solve.stderr.split(separator: "\n").filter { $0.hasPrefix("t = ") }
+        #expect(solve.status == 0 && marching.last?.hasPrefix("t = 2 / 2 (100%)") == true && marching.last?.contains("left") == false, "\(solve.stderr)")
+        let stationary = try SGDFPBinary.run(["stationary", SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P1.toml").path,
+                                              "-o", "s.h5", "--set", "grid.frame=\"fixed\"", "--residual", "1e-13", "--planning", "estimate"], in: dir)
+        let last = stationary.stderr.split(separator: "\n").last { $0.hasPrefix("stationary solve:") }
+        let table = stationary.stdout.split(separator: "\n").first { $0.hasPrefix("propagator applications") }
+        let applications = table.flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first }
+        #expect(last?.contains("stationary solve: \(applications ?? "?") propagator applications") == true && last?.contains("left") == false,
+                "\(stationary.stderr)\n\(table ?? "")")
+    }
+}

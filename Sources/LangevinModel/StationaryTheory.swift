@@ -3,12 +3,13 @@ import Foundation
 /// The exact stationary objects of the linear model with constant noise (physics.md §6): the Gaussian
 /// law N(x*, P), the modified-loss precision U = P⁻¹, the circulation matrix Q = AP − D, and the
 /// integrals of the stationary current J_ss = −QU(x − x*)p_ss that the current module measures on a grid.
+/// `init(_:law:)` gives the same objects for any Gaussian law of the model, such as a transient frame's.
 public struct StationaryTheory: Sendable {
     /// N(x*, P) with AP + PAᵀ = 2D.
     public let law: Gaussian
     /// U = P⁻¹: Φ = −log p_ss = ½(x − x*)ᵀU(x − x*) + const.
     public let precision: Matrix
-    /// Q = AP − D, antisymmetric; equals ∫(x − x*)J_ssᵀ dx.
+    /// ∫(x − x*)Jᵀ dx: for the stationary law Q = AP − D, antisymmetric.
     public let circulation: Matrix
     /// (P_θθ)⁻¹: the precision of the θ-marginal, ≠ U_θθ when P_θv ≠ 0 (physics.md §6.4).
     public let thetaMarginalPrecision: Matrix
@@ -17,14 +18,15 @@ public struct StationaryTheory: Sendable {
     public let entropyProduction: Double?
     /// ∫|J_ss|²/p_ss dx = tr(Q U Qᵀ).
     public let currentSquaredIntegral: Double
-    /// ∫|J| dx = E‖QUx‖ for x ~ N(0, P), since J = −QUx p.
-    public let currentAbsoluteIntegral: Double
+    /// ∫|J| dx = E‖QUx‖ for x ~ N(0, P), since J = −QUx p; nil for a law off the stationary mean.
+    public let currentAbsoluteIntegral: Double?
     /// Per eigenmode (u_i, h_i) of H: ∫(a J_b − b J_a) dx in the plane a = u_iᵀ(θ − μ_λ), b = u_iᵀv;
     /// negative means clockwise with θ horizontal and v vertical.
     public let eigenPlaneCirculations: [Double]
     /// For d = 2: ∫(θ̃₁J_θ₂ − θ̃₂J_θ₁) dx = 2(Q_θθ)₁₂, nonzero only without detailed balance.
     public let thetaPlaneCirculation: Double?
-    /// ω_i = √((h_i + λ)/m): the angular frequency of the current in eigen-plane i.
+    /// The angular frequency of the current in eigen-plane i, √(−∫a J_b dx / ∫a² p dx) as the current module
+    /// measures it: ω_i = √((h_i + λ)/m) for the stationary law.
     public let rotationFrequencies: [Double]
 
     /// Throws for state-dependent noise (no Gaussian law), for a free direction (no stationary law), and
@@ -36,25 +38,42 @@ public struct StationaryTheory: Sendable {
         if let smallest = eigen.values.first, smallest <= 1e-12 * largest {
             throw ModelError.degenerateStationaryLaw(direction: eigen.vectors.column(0))
         }
+        try self.init(sde, law: Gaussian(mean: sde.stationaryPoint, covariance: p))
+    }
+
+    /// The same objects for the Gaussian law N(m, P) of the constant-noise model, stationary or not: with
+    /// z = x − m and m̃ = m − x*, J/p = Kz + b with K = DU − A and b = −Am̃, so ∫J = b,
+    /// ∫(x − x*)Jᵀ = PKᵀ + m̃bᵀ and ∫|J|²/p = tr(KPKᵀ) + |b|² (physics.md §6.5 at stationarity, where K = −QU
+    /// and b = 0). Throws when P is not positive definite or the noise depends on the state.
+    public init(_ sde: LangevinSDE, law: Gaussian) throws(ModelError) {
+        guard let dvv = sde.constantVelocityDiffusion else { throw ModelError.notPositiveDefinite(size: sde.phaseDimension) }
         let d = sde.parameterDimension, n = 2 * d
+        let p = law.covariance
         let u = try p.inverse().symmetrized
-        let q = GaussianTheory.circulation(sde, covariance: p)
-        law = Gaussian(mean: sde.stationaryPoint, covariance: p)
+        let a = sde.driftMatrix
+        var diffusion = Matrix.zeros(n, n)
+        diffusion.setBlock(row: d, col: d, dvv)
+        let offset = zip(law.mean, sde.stationaryPoint).map { $0 - $1 }
+        let k = diffusion * u - a, b = (a * offset).map { -$0 }
+        let q = p * k.transposed + Matrix.outer(offset, b)
+        self.law = law
         precision = u
         circulation = q
         thetaMarginalPrecision = try p.block(rows: 0..<d, cols: 0..<d).inverse().symmetrized
-        currentSquaredIntegral = (q * u * q.transposed).trace
-        currentAbsoluteIntegral = Self.expectedNorm(covarianceEigenvalues: (q * u * q.transposed).symmetrized.symmetricEigen().values)
+        currentSquaredIntegral = (k * p * k.transposed).trace + b.reduce(0) { $0 + $1 * $1 }
+        let stationary = offset.allSatisfy { $0 == 0 }
+        currentAbsoluteIntegral = stationary
+            ? Self.expectedNorm(covarianceEigenvalues: (k * p * k.transposed).symmetrized.symmetricEigen().values) : nil
 
-        // J_irr,v = (−A_vv v + D_vv (U x)_v) p = M x p with M = [D_vv U_vθ, −A_vv + D_vv U_vv].
-        let dvv = sde.constantVelocityDiffusion!
+        // J_irr,v = (−A_vv v + D_vv (U z)_v) p = (M z + c) p with M = [D_vv U_vθ, −A_vv + D_vv U_vv], c = −A_vv m̃_v.
         let dEigen = dvv.symmetricEigen()
         if let lo = dEigen.values.first, let hi = dEigen.values.last, lo > 1e-12 * hi, let dInverse = try? dvv.inverse() {
-            let a = sde.driftMatrix
+            let avv = a.block(rows: d..<n, cols: d..<n)
             let left = dvv * u.block(rows: d..<n, cols: 0..<d)
-            let right = dvv * u.block(rows: d..<n, cols: d..<n) - a.block(rows: d..<n, cols: d..<n)
+            let right = dvv * u.block(rows: d..<n, cols: d..<n) - avv
             let m = Matrix.block([[left, right]])
-            entropyProduction = (dInverse * m * p * m.transposed).trace
+            let c = (avv * Array(offset[d...])).map { -$0 }
+            entropyProduction = (dInverse * m * p * m.transposed).trace + dot(c, dInverse * c)
         } else {
             entropyProduction = nil
         }
@@ -63,7 +82,12 @@ public struct StationaryTheory: Sendable {
         let antisymmetric = qThetaV - qVTheta
         eigenPlaneCirculations = sde.modes.map { dot($0.direction, antisymmetric * $0.direction) }
         thetaPlaneCirculation = d == 2 ? q[0, 1] - q[1, 0] : nil
-        rotationFrequencies = sde.modes.map(\.omega)
+        // ∫a J_b = uᵀ q_θv u and ∫a² p = uᵀ (P + m̃m̃ᵀ)_θθ u in eigen-plane (a, b) = (uᵀθ̃, uᵀv).
+        let second = (p + Matrix.outer(offset, offset)).block(rows: 0..<d, cols: 0..<d)
+        rotationFrequencies = sde.modes.map { mode in
+            let aJb = dot(mode.direction, q.block(rows: 0..<d, cols: d..<n) * mode.direction), aa = dot(mode.direction, second * mode.direction)
+            return stationary ? mode.omega : aa > 0 && aJb < 0 ? (-aJb / aa).squareRoot() : 0
+        }
     }
 }
 

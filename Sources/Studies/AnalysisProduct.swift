@@ -135,7 +135,7 @@ struct AnalysisProduct {
         if let theory = a.theory {
             try matrix("exact_precision", theory.precision, longName: "exact U = P^-1")
             try matrix("exact_theta_precision", theory.thetaMarginalPrecision, longName: "exact theta-marginal precision (P_theta_theta)^-1", parameterOnly: true)
-            try matrix("exact_circulation", theory.circulation, longName: "exact Q = AP - D")
+            try matrix("exact_circulation", theory.circulation, longName: "exact first moment of the current, integral of (x - x*) J^T (Q = AP - D when stationary)")
         }
         if let psi = a.sde.modifiedLossHessian { try matrix("exact_psi_hessian", psi, longName: "Hessian of Psi (physics.md 6.4)") }
 
@@ -172,7 +172,7 @@ struct AnalysisProduct {
             "current_mask_threshold": .double(c.maskThreshold),
             "modified_loss_threshold": .double(m.threshold),
             "modified_loss_fit_residual": .double(m.fitResidual),
-            "exact_rotation_frequencies": .doubles(a.sde.modes.map(\.omega)),
+            "exact_rotation_frequencies": .doubles(a.theory?.rotationFrequencies ?? a.sde.modes.map(\.omega)),
         ]
         if let ep = c.entropyProduction { attributes["entropy_production"] = .double(ep) }
         if let t = c.thetaPlaneCirculation { attributes["current_theta_plane_circulation"] = .double(t) }

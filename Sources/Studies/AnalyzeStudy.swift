@@ -29,6 +29,12 @@ public struct AnalyzeStudy {
         let sde = try RunSetup.model(config)
         let grid = try FileGrid.grid(of: record.axes, path: file, centre: sde.stationaryPoint).grid
         hasFullDensity = record.variables.contains(RunVariable.density)
+        // Beside a transient frame stand the exact values of its own law, where that law is a known Gaussian.
+        let start = config.initial.components.first
+        let law = config.initial.kind == .gaussian && !sde.noise.isStateDependent
+            ? start.map { (record.time, GaussianTheory.propagate(Gaussian(mean: $0.mean, covariance: Matrix(rows: sde.phaseDimension, cols: sde.phaseDimension,
+                                                                                                              elements: $0.covariance.flatMap { $0 })), sde, time: record.time)) }
+            : nil
         if record.isLast, let state = try RunOutputReader.frameState(path: file) {
             let frameGrid = try FileGrid.frameGrid(coordinates: state.coordinates)
             let frame = try Frame(mean: zip(state.mean, sde.stationaryPoint).map(-), factor: state.factor)
@@ -41,11 +47,11 @@ public struct AnalyzeStudy {
             let q = frameGrid.makeField()
             for (i, v) in state.density.enumerated() { q[i] = v }
             analysis = try DensityAnalysis(frameDensity: q, projection: FrameProjection(frame: frame, frameGrid: frameGrid, output: grid),
-                                           sde: sde, threshold: threshold, effort: .estimate, drawsFields: hasFullDensity)
+                                           sde: sde, threshold: threshold, effort: .estimate, drawsFields: hasFullDensity, law: law)
         } else {
             let frame = try RunOutputReader.frame(path: file, time: time)
             analysis = try frame.density.withUnsafeBufferPointer {
-                try DensityAnalysis(density: $0, sde: sde, grid: grid, threshold: threshold, effort: .estimate)
+                try DensityAnalysis(density: $0, sde: sde, grid: grid, threshold: threshold, effort: .estimate, law: law)
             }
         }
         self.grid = grid

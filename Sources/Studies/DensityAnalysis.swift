@@ -12,16 +12,23 @@ import StationaryDistribution
 public struct DensityAnalysis {
     public let sde: LangevinSDE
     public let grid: PhaseSpaceGrid
+    /// The exact objects the measurements stand beside: of the stationary law, or of `law` when given
+    /// (a transient frame whose exact law is a known Gaussian).
     public let theory: StationaryTheory?
+    /// The time of the transient law the theory is of; nil for the stationary law.
+    public let transientTime: Double?
+    /// What the theory column is: "exact" (stationary) or "exact at t = …".
+    public var exactLabel: String { transientTime.map { String(format: "exact at t = %.6g", $0) } ?? "exact" }
     public let modifiedLoss: ModifiedLossResult
     public let fields: CurrentFields
     public let summary: CurrentSummary
     public let marginalCurrents: [(plane: String, component: String, values: [Double])]
 
-    public init(density: UnsafeBufferPointer<Double>, sde: LangevinSDE, grid: PhaseSpaceGrid, threshold: Double, effort: PlanningEffort) throws {
+    public init(density: UnsafeBufferPointer<Double>, sde: LangevinSDE, grid: PhaseSpaceGrid, threshold: Double, effort: PlanningEffort,
+                law: (time: Double, law: Gaussian)? = nil) throws {
         self.sde = sde
         self.grid = grid
-        theory = try? StationaryTheory(sde)
+        (theory, transientTime) = (Self.theory(sde, law: law), law?.time)
         modifiedLoss = try ModifiedLoss.analyze(density, grid: grid, sde: sde, threshold: threshold)
         let current = ProbabilityCurrent(sde: sde, grid: grid, effort: effort)
         (fields, summary) = current.compute(density)
@@ -33,10 +40,10 @@ public struct DensityAnalysis {
     /// grid only when `drawsFields` (they are written whole: d = 1, or 4-D full fields); otherwise only the
     /// θ-plane products are on the output grid.
     public init(frameDensity: AlignedBuffer, projection: FrameProjection, sde: LangevinSDE, threshold: Double, effort: PlanningEffort,
-                drawsFields: Bool) throws {
+                drawsFields: Bool, law: (time: Double, law: Gaussian)? = nil) throws {
         self.sde = sde
         grid = projection.output
-        theory = try? StationaryTheory(sde)
+        (theory, transientTime) = (Self.theory(sde, law: law), law?.time)
         let q = UnsafeBufferPointer(frameDensity.buffer)
         let inFrame = try ModifiedLoss.analyze(q, grid: projection.frameGrid, sde: sde, threshold: threshold, frame: projection.frame)
         let current = ProbabilityCurrent(sde: sde, grid: projection.frameGrid, frame: projection.frame, effort: effort)
@@ -69,5 +76,9 @@ public struct DensityAnalysis {
         drawn.thetaFittedPrecision = inFrame.thetaFittedPrecision
         drawn.maskedPoints = inFrame.maskedPoints
         modifiedLoss = drawn
+    }
+
+    static func theory(_ sde: LangevinSDE, law: (time: Double, law: Gaussian)?) -> StationaryTheory? {
+        try? law.map { try StationaryTheory(sde, law: $0.law) } ?? StationaryTheory(sde)
     }
 }

@@ -82,7 +82,7 @@ public struct StationaryEvidence: Sendable {
     public static func exact(_ sde: LangevinSDE, residualTolerance: Double = 1e-6) throws -> StationaryEvidence {
         let theory = try StationaryTheory(sde)
         let current = CurrentEvidence(
-            absoluteIntegral: theory.currentAbsoluteIntegral, thetaIdentityDeviation: 0, relativeDivergence: 0,
+            absoluteIntegral: theory.currentAbsoluteIntegral!, thetaIdentityDeviation: 0, relativeDivergence: 0,
             firstMoment: theory.circulation, entropyProduction: theory.entropyProduction,
             irreversibleFraction: theory.entropyProduction == 0 ? 0 : .nan,
             rotationFrequencies: theory.rotationFrequencies, eigenPlaneCirculations: theory.eigenPlaneCirculations)

@@ -19,15 +19,15 @@ extension Describe {
     }
 
     static func analysis(_ a: DensityAnalysis) -> String {
-        var table = ConsoleTable("quantity", "measured", "exact")
+        var table = ConsoleTable("quantity", "measured", a.exactLabel)
         let c = a.summary, t = a.theory
         table.add("∫|J| dx", fmt(c.absoluteIntegral), "")
         table.add("∫|J|²/p dx", fmt(c.squaredIntegral), t.map { fmt($0.currentSquaredIntegral) } ?? "")
         table.add("entropy production", c.entropyProduction.map { fmt($0, 4) } ?? "n/a (singular D)", t?.entropyProduction.map { fmt($0, 4) } ?? "")
-        table.add("‖∇·J‖/‖p‖", fmt(c.relativeDivergence, 3), "0")
+        table.add("‖∇·J‖/‖p‖", fmt(c.relativeDivergence, 3), a.transientTime == nil ? "0" : "")
         for (i, (w, circ)) in zip(c.rotationFrequencies, c.eigenPlaneCirculations).enumerated() {
             table.add("eigen-plane \(i + 1): ω, circulation", "\(fmt(w)), \(fmt(circ)) (\(circ < 0 ? "clockwise" : "counterclockwise"))",
-                      "\(fmt(a.sde.modes[i].omega))" + (t.map { ", \(fmt($0.eigenPlaneCirculations[i]))" } ?? ""))
+                      t.map { "\(fmt($0.rotationFrequencies[i])), \(fmt($0.eigenPlaneCirculations[i]))" } ?? fmt(a.sde.modes[i].omega))
         }
         if let th = c.thetaPlaneCirculation { table.add("θ-plane circulation", fmt(th, 4), t?.thetaPlaneCirculation.map { fmt($0, 4) } ?? "") }
         let u = a.modifiedLoss.fittedPrecision

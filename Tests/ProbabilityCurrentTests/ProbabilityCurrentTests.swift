@@ -103,6 +103,12 @@ struct ProbabilityCurrentTests {
         #expect(isClose(s.total, (a * offset).map { -$0 }, rel: 1e-9))
         #expect((s.firstMoment - expectedMoment).maxAbs <= 1e-9 * expectedMoment.maxAbs, "\((s.firstMoment - expectedMoment).maxAbs)")
         #expect(s.thetaIdentityDeviation == 0)
+        // The closed forms for a Gaussian law off stationarity: ∫|J|²/p = tr(KPKᵀ) + |b|², e_p = tr(D⁻¹MPMᵀ) + cᵀD⁻¹c.
+        let theory = try StationaryTheory(sde, law: law)
+        #expect((theory.circulation - expectedMoment).maxAbs <= 1e-12 * expectedMoment.maxAbs)
+        #expect(abs(s.squaredIntegral / theory.currentSquaredIntegral - 1) <= 1e-8, "\(s.squaredIntegral) \(theory.currentSquaredIntegral)")
+        #expect(abs(s.entropyProduction! / theory.entropyProduction! - 1) <= 1e-8, "\(s.entropyProduction!) \(theory.entropyProduction!)")
+        #expect(theory.currentAbsoluteIntegral == nil)
         if model == .p4 {
             let theory = try StationaryTheory(sde)
             let stationary = try Frame(mean: [Double](repeating: 0, count: n), covariance: theory.law.covariance.elements)

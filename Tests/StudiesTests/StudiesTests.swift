@@ -221,7 +221,7 @@ import Testing
 
     /// 32⁴ frame points hold the transient Gaussian to about 1e-10 (physics.md §9.6's start, narrower than the
     /// law it relaxes to), so its current's integrals are exact to 1e-9 relative, without the 4-D density in the file.
-    @Test("AnalyzeStudy on the last frame of an adapted 4-D solve that wrote only marginals: from the frame state, ∫J and ∫(x−x*)Jᵀ of the transient law to 1e-9")
+    @Test("AnalyzeStudy on the last frame of an adapted 4-D solve that wrote only marginals: from the frame state, ∫J, ∫(x−x*)Jᵀ, ∫|J|²/p and the entropy production of the transient law, which stands beside them")
     func analyzeFromTheFrameState() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -239,6 +239,13 @@ import Testing
         #expect(study.time == 1)
         #expect((s.firstMoment - expected).maxAbs <= 1e-9 * expected.maxAbs, "\((s.firstMoment - expected).maxAbs)")
         #expect(zip(s.total, a * offset).allSatisfy { abs($0 + $1) <= 1e-9 * (a * offset).map(abs).max()! })
+        // Beside the measurements stand the exact values of this frame's own law, not the stationary ones.
+        let theory = try #require(study.analysis.theory)
+        #expect(study.analysis.exactLabel == "exact at t = 1" && (theory.circulation - expected).maxAbs <= 1e-12 * expected.maxAbs)
+        #expect(abs(s.squaredIntegral / theory.currentSquaredIntegral - 1) <= 1e-8, "\(s.squaredIntegral) \(theory.currentSquaredIntegral)")
+        #expect(abs(s.entropyProduction! / theory.entropyProduction! - 1) <= 1e-8, "\(s.entropyProduction!) \(theory.entropyProduction!)")
+        #expect(abs(s.thetaPlaneCirculation! - theory.thetaPlaneCirculation!) <= 1e-9 * abs(theory.thetaPlaneCirculation!))
+        #expect(zip(s.rotationFrequencies, theory.rotationFrequencies).allSatisfy { abs($0 / $1 - 1) <= 1e-9 } && theory.rotationFrequencies != sde.modes.map(\.omega))
         try study.write(to: dir.appendingPathComponent("analysed.h5").path, overwrite: false)
         let reader = try NetCDFReader(path: dir.appendingPathComponent("analysed.h5").path)
         #expect(reader.hasVariable("marginal_current_theta1_v1_theta1") && reader.hasVariable("modified_loss_theta") && !reader.hasVariable("current_theta1"))

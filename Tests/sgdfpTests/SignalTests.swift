@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// A run ended by a signal leaves no partial file and exits with 128 + the signal's number, SIGHUP (the
-/// terminal went) and SIGQUIT included, which otherwise left a hidden partial file or a backtrace.
+/// A run ended by a signal leaves no partial file, says so in one error line and exits with 128 + the
+/// signal's number, SIGHUP (the terminal went) and SIGQUIT included, which otherwise left a hidden partial
+/// file or a backtrace.
 @Suite struct SignalTests {
     @Test(arguments: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
     func aSignalEndsTheRunAndRemovesThePartialFile(_ sig: Int32) throws {
@@ -15,7 +16,8 @@ import Testing
         process.currentDirectoryURL = dir
         process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": dir.appendingPathComponent(".cache").path]) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let err = Pipe()
+        process.standardError = err
         try process.run()
         // Wait until the run writes its partial file, then signal it.
         let deadline = Date().addingTimeInterval(30)
@@ -26,6 +28,10 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 128 + sig,
                 "status \(process.terminationStatus), reason \(process.terminationReason.rawValue)")
+        let name = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"][[SIGINT, SIGTERM, SIGHUP, SIGQUIT].firstIndex(of: sig)!]
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
+                == ["sgdfp: error: interrupted by \(name); the unfinished output was removed, and no earlier file was replaced."], "\(stderr)")
         let left = try SGDFPBinary.files(in: dir)
         #expect(left.isEmpty, "left \(left)")
     }

@@ -92,7 +92,7 @@ extension RunConfiguration {
         .init(section: "output", name: "full_density", expectation: "\"auto\", true or false",
               help: "write the full density in every frame (default \"auto\": by size; 2-D marginals are always written)"),
         .init(section: "output", name: "keep_inaccurate", expectation: "true or false",
-              help: "keep a solve whose relative L¹ distance to the exact law exceeds 1e-2 instead of stopping with an error (default false)"),
+              help: "keep a solve whose field fails its own checks (relative L¹ distance to the exact law above 1e-2, negative mass above 1e-2, a variance ≤ 0), or a stationary density more than 1e-2 from the exact law, instead of stopping with an error (default false)"),
         .init(section: "output", name: "compression", expectation: "an integer from 0 to 9",
               help: "deflate level (after shuffle) of the fields, 0 for none (default 0: float64 fields shrink by only a fifth to a quarter, at 15 times the writing time)"),
     ]

@@ -46,7 +46,8 @@ public struct Axis: Sendable, Equatable {
 public enum GridError: Error, CustomStringConvertible, Equatable {
     case oddPointCount(axis: String, points: Int)
     case badHalfWidth(axis: String, value: Double)
-    case tooLarge(points: Int, bytesNeeded: Double, bytesAvailable: Double)
+    /// `setting` names what to reduce ("[grid] points", or "[grid] frame_points" for an adapted frame's grid).
+    case tooLarge(points: Int, bytesNeeded: Double, bytesAvailable: Double, setting: String = "[grid] points")
     case wrongAxisCount(expected: Int, got: Int)
 
     public var description: String {
@@ -55,10 +56,10 @@ public enum GridError: Error, CustomStringConvertible, Equatable {
             return "The grid along \(axis) has \(points) points; use an even number of at least 4 ([grid] points)."
         case let .badHalfWidth(axis, value):
             return "The box half-width along \(axis) must be positive and finite (got \(value)); fix [grid] box or use box = \"auto\"."
-        case let .tooLarge(points, need, have):
+        case let .tooLarge(points, need, have, setting):
             return String(
-                format: "A grid of %ld points needs about %.1f GiB but only %.1f GiB of memory is available; reduce [grid] points.",
-                points, need / 1_073_741_824, have / 1_073_741_824)
+                format: "A grid of %ld points needs about %.1f GiB but only %.1f GiB of memory is available; reduce %@.",
+                points, need / 1_073_741_824, have / 1_073_741_824, setting)
         case let .wrongAxisCount(expected, got):
             return "The grid needs \(expected) axes but \(got) were given; give one value per phase-space axis in [grid] points and box."
         }

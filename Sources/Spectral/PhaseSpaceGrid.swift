@@ -85,8 +85,8 @@ public struct PhaseSpaceGrid: Sendable, Equatable {
 
     /// Refuses, before anything is allocated, a grid whose working set does not fit in memory.
     /// Refuses a run that needs more than 80 % of physical memory.
-    public func checkMemory(bytes need: Double) throws(GridError) {
+    public func checkMemory(bytes need: Double, setting: String = "[grid] points") throws(GridError) {
         let have = Double(ProcessInfo.processInfo.physicalMemory) * 0.8
-        if need > have { throw .tooLarge(points: pointCount, bytesNeeded: need, bytesAvailable: have) }
+        if need > have { throw .tooLarge(points: pointCount, bytesNeeded: need, bytesAvailable: have, setting: setting) }
     }
 }

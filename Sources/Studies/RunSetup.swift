@@ -179,7 +179,11 @@ public struct RunSetup: Sendable {
         if let adapted {
             let drawn = full ? Double(grid.pointCount) * 8 * 3 : 0
             let fields = Double(adapted.grid.pointCount) * 8 * 2 + drawn
-            try adapted.grid.checkMemory(bytes: AdaptedExactPropagator.memoryEstimate(grid: grid, frameGrid: adapted.grid, drawsDensity: full) + fields)
+            // The output grid's share first, so that a refusal names the setting that makes the difference.
+            let output = drawn + (full ? AffineSpectralMap.memoryEstimate(source: adapted.grid.axes, target: grid.axes) : 0)
+            try grid.checkMemory(bytes: output)
+            try adapted.grid.checkMemory(bytes: AdaptedExactPropagator.memoryEstimate(grid: grid, frameGrid: adapted.grid, drawsDensity: full) + fields,
+                                         setting: "[grid] frame_points")
         } else {
             try grid.checkMemory(bytes: scheme.memoryEstimate(grid: grid, dynamics: dynamics))
         }

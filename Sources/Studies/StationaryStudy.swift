@@ -93,15 +93,20 @@ public struct StationaryPipeline {
     /// (d = 1, or 4-D full fields); an axis-aligned solve has them anyway.
     public init(sde: LangevinSDE, grid: PhaseSpaceGrid, frame: (frame: Frame, grid: PhaseSpaceGrid)? = nil, settings: StationarySolverSettings,
                 threshold: Double, effort: PlanningEffort, start: AlignedBuffer? = nil, progress: ProgressHandler? = nil,
-                refusingEdge: Bool = true, drawsFields: Bool = true) throws {
+                refusingEdge: Bool = true, drawsFields: Bool = true, keepInaccurate: Bool = false) throws {
         if let reason = Self.unavailability(sde) { throw StudyError(reason) }
         let solveGrid = frame?.grid ?? grid
         let scheme = sde.noise.isStateDependent ? "exact-strang" : "exact"
         var memory = StationarySolver.memoryEstimate(grid: solveGrid, krylovDimension: settings.krylovDimension)
             + ProbabilityCurrent.memoryEstimate(grid: solveGrid) + 6 * Double(solveGrid.pointCount) * 8
             + (try TimeSteppers.entry(scheme)).memoryEstimate(grid: solveGrid, dynamics: LinearDynamics(sde))
-        if frame != nil && drawsFields { memory += FrameProjection.memoryEstimate(frameGrid: solveGrid, output: grid) + 12 * Double(grid.pointCount) * 8 }
-        try solveGrid.checkMemory(bytes: memory)
+        if frame != nil && drawsFields {
+            // The output grid's share first, so that a refusal names the setting that makes the difference.
+            let output = FrameProjection.memoryEstimate(frameGrid: solveGrid, output: grid) + 12 * Double(grid.pointCount) * 8
+            try grid.checkMemory(bytes: output)
+            memory += output
+        }
+        try solveGrid.checkMemory(bytes: memory, setting: frame == nil ? "[grid] points" : "[grid] frame_points")
         self.sde = sde
         self.grid = grid
         self.frame = frame
@@ -138,7 +143,16 @@ public struct StationaryPipeline {
             } else {
                 try law.sample(on: grid, origin: sde.stationaryPoint, into: exactOnSolveGrid.buffer)
             }
-            l1ToExact = withExtendedLifetime(exactOnSolveGrid) { Quadrature.l1Distance(solved, UnsafeBufferPointer(exactOnSolveGrid.buffer), on: solveGrid) }
+            let l1 = withExtendedLifetime(exactOnSolveGrid) { Quadrature.l1Distance(solved, UnsafeBufferPointer(exactOnSolveGrid.buffer), on: solveGrid) }
+            // A solution 1 % of its mass away from the exact law is no solution of this problem, as for solve.
+            if refusingEdge && !keepInaccurate && !(l1 <= SolveStudy.largestL1Error) {
+                let axis = solveGrid.axes[0]
+                throw StudyError(frame == nil
+                    ? String(format: "The stationary density is %.2g from the exact law in relative L¹ on this grid: the grid does not resolve it; use more [grid] points, or set [output] keep_inaccurate = true to write it anyway.", l1)
+                    : String(format: "The stationary density is %.2g from the exact law in relative L¹ on the frame grid, whose %ld points on ±%.3g resolve N(0, I) only to %.1g; use more [grid] frame_points or a [grid] frame_box nearer 7.5, or set [output] keep_inaccurate = true to write it anyway.",
+                             l1, axis.points, axis.halfWidth, GridPlanner.spectralFloor(deviationsPerSpacing: 1 / axis.spacing, boxDeviations: axis.halfWidth)))
+            }
+            l1ToExact = l1
             if frame == nil {
                 exactDensity = exactOnSolveGrid.values
             } else if drawsFields {
@@ -203,7 +217,7 @@ public struct StationaryStudy {
         let grid = try self.grid
         let result = try configuration.withWisdom {
             try StationaryPipeline(sde: sde, grid: grid, frame: frame, settings: settings, threshold: threshold, effort: effort,
-                                   progress: progress, drawsFields: writesFullFields)
+                                   progress: progress, drawsFields: writesFullFields, keepInaccurate: configuration.output.keepInaccurate)
         }
         try AnalysisProduct.write(to: output, overwrite: overwrite, kind: .stationary,
                                   title: "Stationary phase-space density of SGD with momentum (\(sde.noise.name) noise)",

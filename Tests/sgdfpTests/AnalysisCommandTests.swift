@@ -157,4 +157,24 @@ import Validation
         #expect(drawn.status == 1 && drawn.stderr.contains("is too small: the density reaches"), "\(drawn.stderr)")
         #expect(try SGDFPBinary.files(in: dir).isEmpty, "nothing is left behind")
     }
+
+    /// An adapted stationary solve has two grids: a refusal names the one whose setting makes the difference,
+    /// and a frame grid too coarse for the law it holds is an error unless the user keeps the result.
+    @Test func stationaryNamesTheGridToChangeAndRefusesAnUnresolvedFrame() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data")
+        let p1 = data.appendingPathComponent("P1.toml").path, p3 = data.appendingPathComponent("P3.toml").path
+        for (arguments, fragment) in [([p1, "--points", "1000000"], "reduce [grid] points."),
+                                      ([p3, "--set", "grid.frame_points=1024"], "reduce [grid] frame_points."),
+                                      ([p3, "--set", "grid.frame_box=40"], "resolve N(0, I) only to 0.4; use more [grid] frame_points")] {
+            let r = try SGDFPBinary.run(["stationary"] + arguments + ["-o", "s.h5", "-q", "--planning", "estimate"], in: dir)
+            let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("sgdfp: error:") }
+            #expect(r.status == 1 && lines.count == 1 && r.stderr.contains(fragment), "\(arguments): \(r.stderr)")
+            #expect(try SGDFPBinary.files(in: dir).isEmpty)
+        }
+        let kept = try SGDFPBinary.run(["stationary", p3, "--set", "grid.frame_box=40", "--set", "output.keep_inaccurate=true", "-o", "s.h5", "-q",
+                                        "--planning", "estimate"], in: dir)
+        #expect(kept.status == 0, "\(kept.stderr)")
+    }
 }

@@ -29,6 +29,17 @@ public struct ValidationStudy {
         sde = try RunSetup.model(configuration)
     }
 
+    /// The grids the stationary evidence is solved and drawn on: the output grid and, for constant noise,
+    /// the frame of the exact law with its grid; nil without a stationary density.
+    public func stationaryGrids() throws -> (output: PhaseSpaceGrid, frame: (frame: Frame, grid: PhaseSpaceGrid)?)? {
+        guard StationaryPipeline.unavailability(sde) == nil else { return nil }
+        guard StationaryPipeline.adapts(configuration, sde: sde) else {
+            return (try StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4), nil)
+        }
+        return (try StationaryPipeline.outputGrid(configuration, sde: sde, fullFields: sde.parameterDimension == 1),
+                try StationarySolver.frameGrid(for: sde, points: StationaryPipeline.framePoints(configuration, sde: sde), halfWidth: configuration.grid.frameBox))
+    }
+
     /// The report written beside the HDF5 output: same name, extension .json.
     public static func reportPath(for output: String) -> String {
         ((output as NSString).deletingPathExtension) + ".json"
@@ -104,20 +115,18 @@ public struct ValidationStudy {
             return try PhaseSpaceGrid(points: grid.shape.map { Self.coarsened($0, by: c.fraction) }, halfWidths: grid.axes.map(\.halfWidth))
         }
         var stationary: StationaryPipeline?
-        if unavailable == nil {
+        if unavailable == nil, let planned = try stationaryGrids() {
             let settings = StationarySolverSettings(residualTolerance: 1e-10)
-            if StationaryPipeline.adapts(configuration, sde: sde) {
-                let points = StationaryPipeline.framePoints(configuration, sde: sde)
-                let frame = try StationarySolver.frameGrid(for: sde, points: coarsening.map { Self.coarsened(points, by: $0.fraction) } ?? points,
-                                                           halfWidth: configuration.grid.frameBox)
-                let output = try StationaryPipeline.outputGrid(configuration, sde: sde, fullFields: sde.parameterDimension == 1)
+            if let fine = planned.frame {
+                let frame = try coarsening.map { c in
+                    try StationarySolver.frameGrid(for: sde, points: Self.coarsened(fine.grid.axes[0].points, by: c.fraction), halfWidth: fine.grid.axes[0].halfWidth)
+                } ?? fine
                 // The frame box holds the exact law to 7.5 deviations, so ringing at its edge is under-resolution,
                 // which the coarser grids' floors measure: the verdicts say inconclusive rather than the run failing.
-                stationary = try StationaryPipeline(sde: sde, grid: output, frame: frame, settings: settings, threshold: 1e-6, effort: effort,
+                stationary = try StationaryPipeline(sde: sde, grid: planned.output, frame: frame, settings: settings, threshold: 1e-6, effort: effort,
                                                     progress: progress, refusingEdge: false, drawsFields: !coarse && sde.parameterDimension == 1)
             } else {
-                let grid = try coarsening?.fine.stationary.map { try coarser($0.grid) }
-                    ?? StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
+                let grid = try coarsening?.fine.stationary.map { try coarser($0.grid) } ?? planned.output
                 stationary = try StationaryPipeline(sde: sde, grid: grid, settings: settings, threshold: 1e-6, effort: effort,
                                                     progress: progress, refusingEdge: !coarse)
             }

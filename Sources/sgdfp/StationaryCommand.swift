@@ -34,14 +34,11 @@ struct StationaryCommand: ParsableCommand {
         try sidecar.check(output: output, overwrite: overwrite)
         if !runFile.quiet {
             print(Describe.model(study.sde) + "\n")
-            let frame = study.frame.map { "that of the exact stationary law, \($0.grid.axes[0].points) points per frame axis on ±\(fmt($0.grid.axes[0].halfWidth))" }
-            print(Describe.grid(try study.grid, stationaryPoint: study.sde.stationaryPoint, frame: frame, full: study.writesFullFields) + "\n")
+            print(Describe.grids(try study.grid, frame: study.frame, sde: study.sde, full: study.writesFullFields))
         }
         let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
         if !runFile.quiet { print(Describe.stationary(result) + "\n\nwrote \(output)") }
         try sidecar.write(output: output, quiet: runFile.quiet)
-        if !result.solution.converged {
-            writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] %@ to go lower.", result.solution.residual, residual, result.frame == nil ? "points" : "frame_points"))
-        }
+        if !result.solution.converged { writeError(String(format: "sgdfp: warning: the residual stopped at %.3g, above --residual %.3g: that is the floor of this grid; use more [grid] %@ to go lower.", result.solution.residual, residual, result.frame == nil ? "points" : "frame_points")) }
     }
 }

@@ -124,6 +124,18 @@ import Validation
         #expect(try file.attribute("validation_lyapunov") == .text("inconclusive on this grid"))
     }
 
+    /// validate says on which grids it solves, as stationary does: the frame of the exact law and the output grid.
+    @Test func validatePrintsItsGrids() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p1 = Self.notebooks.appendingPathComponent("P1.toml").path
+        let adapted = try SGDFPBinary.run(["validate", p1, "-o", "v.h5"], in: dir)
+        #expect(adapted.status == 0 && adapted.stdout.contains("that of the exact stationary law, 64 points per frame axis on ±7.5")
+                && adapted.stdout.contains("Grid: 16384 points"), "\(adapted.stdout)")
+        let fixed = try SGDFPBinary.run(["validate", p1, "--set", "grid.frame=\"fixed\"", "--points", "64", "-o", "f.h5"], in: dir)
+        #expect(fixed.status == 0 && !fixed.stdout.contains("Adapted frame") && fixed.stdout.contains("Grid: 4096 points"), "\(fixed.stdout)")
+    }
+
     @Test func validateOnStateDependentNoiseMarksTheGaussianClaimsNotApplicable() throws {
         let dir = try SGDFPBinary.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -88,7 +88,7 @@ public final class AdaptedExactPropagator: TimeStepper, DensityRepresentation {
 
     /// Loads a Gaussian mixture (uncentred coordinates, x* = `origin`) exactly, sampled in frame coordinates.
     public func load(_ mixture: GaussianMixture, origin: [Double], into state: AlignedBuffer) throws(InitialDensityError) {
-        try mixture.inFrame(frame, origin: origin).sample(on: frameGrid, origin: [Double](repeating: 0, count: frame.dimension), into: state.buffer)
+        try mixture.sample(inFrame: frame, origin: origin, on: frameGrid, into: state.buffer)
     }
 
     public func density(of state: AlignedBuffer, into real: AlignedBuffer) {
@@ -235,6 +235,12 @@ extension GaussianMixture {
         return result
     }
 
+
+    /// The law sampled on `frameGrid`, a grid of the coordinates of `frame` (x − origin = μ + L y, x uncentred):
+    /// the frame form |det L| p(origin + μ + L y).
+    public func sample(inFrame frame: Frame, origin: [Double], on frameGrid: PhaseSpaceGrid, into field: UnsafeMutableBufferPointer<Double>) throws(InitialDensityError) {
+        try inFrame(frame, origin: origin).sample(on: frameGrid, origin: [Double](repeating: 0, count: frame.dimension), into: field)
+    }
 
     /// The same law in the coordinates y = L⁻¹(x − origin − μ) of `frame` (x uncentred).
     public func inFrame(_ frame: Frame, origin: [Double]) -> GaussianMixture {

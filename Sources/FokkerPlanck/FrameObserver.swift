@@ -87,7 +87,7 @@ public final class ExactComparison: FrameObserver {
             if let view = frame.frameView {
                 // In the frame, where the density is resolved: the change of variables keeps L¹ distances.
                 let inFrame = view.grid.makeField()
-                try mixture.inFrame(view.frame, origin: origin).sample(on: view.grid, origin: [Double](repeating: 0, count: origin.count), into: inFrame.buffer)
+                try mixture.sample(inFrame: view.frame, origin: origin, on: view.grid, into: inFrame.buffer)
                 l1 = withExtendedLifetime(inFrame) { Quadrature.l1Distance(UnsafeBufferPointer(view.density.buffer), UnsafeBufferPointer(inFrame.buffer), on: view.grid) }
             } else if let exactField {
                 l1 = Quadrature.l1Distance(frame.density, UnsafeBufferPointer(exactField.buffer), on: grid)

@@ -62,8 +62,7 @@ public enum ModifiedLoss {
         precondition(frame.isBlockLowerTriangular(split: d), "a block lower-triangular frame")
         let l = frame.factor
         let coords = grid.axes.map(\.coordinates)
-        // Physical coordinates x − x* of the point with these frame coordinates, and the box's reach along each axis.
-        func physical(_ y: [Double], _ axis: Int) -> Double { (0..<y.count).reduce(frame.mean[axis]) { $0 + l[axis * n + $1] * y[$1] } }
+        // The box's reach along each physical axis.
         let scales = (0..<n).map { a in abs(frame.mean[a]) + (0..<n).reduce(0) { $0 + abs(l[a * n + $1]) * grid.axes[$1].halfWidth } }
         let peak = density.max() ?? 0
         guard peak > 0 else { throw ModelError.notPositiveDefinite(size: n) }
@@ -79,35 +78,38 @@ public enum ModifiedLoss {
             count: density.count, dimension: n, scales: scales,
             coordinates: { i, x in
                 for a in 0..<n { y[a] = coords[a][(i / strides[a]) % shape[a]] }
-                for a in 0..<n { x[a] = physical(y, a) }
+                frame.point(atFrameCoordinates: y, into: &x)
             },
             value: { potential[$0] == fill ? nil : potential[$0] })
 
         let thetaMarginal = Quadrature.parameterMarginal(of: density, on: grid)
         let thetaPotential = maskedPotential(thetaMarginal, threshold: threshold)
         let thetaShape = Array(shape[0..<d]), thetaStrides = (0..<d).map { strides[$0] / grid.velocityPointCount }
-        var yTheta = [Double](repeating: 0, count: d)
+        // θ − θ* = μ_θ + L_θθ y_θ: the θ part of the frame point with y_v = 0 (L is block lower-triangular).
+        var yTheta = [Double](repeating: 0, count: n), xTheta = yTheta
         let thetaFit = try QuadraticFit.fit(
             count: thetaMarginal.count, dimension: d, scales: Array(scales[0..<d]),
             coordinates: { i, x in
                 for a in 0..<d { yTheta[a] = coords[a][(i / thetaStrides[a]) % thetaShape[a]] }
-                for a in 0..<d { x[a] = physical(yTheta, a) }
+                frame.point(atFrameCoordinates: yTheta, into: &xTheta)
+                for a in 0..<d { x[a] = xTheta[a] }
             },
             value: { thetaPotential[$0] == fill ? nil : thetaPotential[$0] })
 
         let tv = sde.modifiedLossTemperature
         let psi = tv.map { t in potential.map { $0 == fill ? fill : t * $0 } }
 
-        let thetaPoints = PhaseSpaceGrid.points(of: grid.parameterAxes)
-        let trainingLoss = thetaPoints.map { y in sde.regularizedLoss((0..<d).map { physical(y, $0) }) }
-        let velocityPoints = PhaseSpaceGrid.points(of: grid.velocityAxes)
+        let thetaPoints = PhaseSpaceGrid.points(of: grid.parameterAxes), velocityPoints = PhaseSpaceGrid.points(of: grid.velocityAxes)
+        var x = [Double](repeating: 0, count: n)
+        let trainingLoss = thetaPoints.map { yTheta in
+            frame.point(atFrameCoordinates: yTheta + [Double](repeating: 0, count: d), into: &x)
+            return sde.regularizedLoss(Array(x[0..<d]))
+        }
         var energy = [Double](repeating: 0, count: density.count)
         for it in 0..<thetaPoints.count {
             for iv in 0..<velocityPoints.count {
-                // v = μ_v + L_vθ y_θ + L_vv y_v.
-                let y = thetaPoints[it] + velocityPoints[iv]
-                let kinetic = (d..<n).reduce(0) { let v = physical(y, $1); return $0 + 0.5 * sde.mass * v * v }
-                energy[it * velocityPoints.count + iv] = trainingLoss[it] + kinetic
+                frame.point(atFrameCoordinates: thetaPoints[it] + velocityPoints[iv], into: &x)
+                energy[it * velocityPoints.count + iv] = trainingLoss[it] + (d..<n).reduce(0) { $0 + 0.5 * sde.mass * x[$1] * x[$1] }
             }
         }
         return ModifiedLossResult(

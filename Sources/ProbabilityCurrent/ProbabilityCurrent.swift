@@ -129,7 +129,7 @@ public final class ProbabilityCurrent {
         var y = [Double](repeating: 0, count: n), x = y, gradientV = [Double](repeating: 0, count: d)
         for index in 0..<count {
             for axis in 0..<n { y[axis] = coords[axis][(index / strides[axis]) % shape[axis]] }
-            physical(y, into: &x)
+            frame.point(atFrameCoordinates: y, into: &x)  // x − x*
             let p = density[index] / jacobian
             // ∇ᵥp = L_vv⁻ᵀ ∇_{y_v} q / |det L|.
             for i in 0..<d {
@@ -194,7 +194,7 @@ public final class ProbabilityCurrent {
         var y = [Double](repeating: 0, count: n), x = y
         for index in 0..<count {
             for axis in 0..<n { y[axis] = coords[axis][(index / strides[axis]) % shape[axis]] }
-            physical(y, into: &x)
+            frame.point(atFrameCoordinates: y, into: &x)  // x − x*
             let p = density[index] / jacobian
             var norm2 = 0.0
             for a in 0..<n {
@@ -254,17 +254,6 @@ public final class ProbabilityCurrent {
             relativeDivergence: (divergenceSquared / max(densitySquared, .leastNormalMagnitude)).squareRoot(),
             thetaIdentityDeviation: largestJ > 0 ? thetaDeviation / largestJ : 0,
             maskThreshold: maskThreshold)
-    }
-
-    /// x − x* = μ + L y.
-    @inline(__always) private func physical(_ y: [Double], into x: inout [Double]) {
-        let n = y.count, l = frame.factor
-        for i in 0..<n {
-            var s = frame.mean[i]
-            for j in 0...i { s += l[i * n + j] * y[j] }
-            for j in (i + 1)..<max(i + 1, n) where l[i * n + j] != 0 { s += l[i * n + j] * y[j] }
-            x[i] = s
-        }
     }
 
     /// For d = 2, the current integrated over the other two axes in the planes a user looks at,

@@ -84,8 +84,19 @@ public struct Frame: Sendable, Equatable {
 
     /// x = μ + L y.
     public func point(atFrameCoordinates y: [Double]) -> [Double] {
+        var x = mean
+        point(atFrameCoordinates: y, into: &x)
+        return x
+    }
+
+    /// x = μ + L y into `x` (of the frame's dimension), allocating nothing: for loops over every grid point.
+    public func point(atFrameCoordinates y: [Double], into x: inout [Double]) {
         let n = dimension
-        return (0..<n).map { i in (0..<n).reduce(mean[i]) { $0 + factor[i * n + $1] * y[$1] } }
+        for i in 0..<n {
+            var s = mean[i]
+            for j in 0..<n { s += factor[i * n + j] * y[j] }
+            x[i] = s
+        }
     }
 
     /// y = L⁻¹(x − μ).

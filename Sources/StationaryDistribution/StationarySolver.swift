@@ -132,7 +132,7 @@ public final class StationarySolver {
     private func sample(_ law: GaussianMixture) throws -> AlignedBuffer {
         let field = grid.makeField()
         if let frame {
-            try law.inFrame(frame, origin: sde.stationaryPoint).sample(on: grid, origin: [Double](repeating: 0, count: frame.dimension), into: field.buffer)
+            try law.sample(inFrame: frame, origin: sde.stationaryPoint, on: grid, into: field.buffer)
         } else {
             try law.sample(on: grid, origin: sde.stationaryPoint, into: field.buffer)
         }

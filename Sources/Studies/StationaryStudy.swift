@@ -87,6 +87,15 @@ public struct StationaryPipeline {
         return try grid(config, sde: sde, minimumPoints: 4)
     }
 
+    /// The grids of a stationary solve of this run file: the output grid and, in the adapted frame, the frame of
+    /// the exact law with its grid (`minimumPoints` per axis applies to a fixed-frame grid).
+    public static func grids(_ config: RunConfiguration, sde: LangevinSDE, fullFields: Bool, minimumPoints: Int) throws
+        -> (output: PhaseSpaceGrid, frame: (frame: Frame, grid: PhaseSpaceGrid)?) {
+        guard adapts(config, sde: sde) else { return (try grid(config, sde: sde, minimumPoints: minimumPoints), nil) }
+        return (try outputGrid(config, sde: sde, fullFields: fullFields),
+                try StationarySolver.frameGrid(for: sde, points: framePoints(config, sde: sde), halfWidth: config.grid.frameBox))
+    }
+
     /// Solves and analyses, on `grid` or, with `frame`, on its frame grid with the output drawn on `grid`.
     /// With `refusingEdge` (the default) a density that reaches the box edge is refused; evidence gathered
     /// only to estimate a finer grid's error passes false. `drawsFields` draws the whole fields on `grid`
@@ -116,7 +125,6 @@ public struct StationaryPipeline {
         progress.finish()
         guard solution.residual.isFinite else { throw StudyError("The stationary solve produced non-finite values; use more [grid] points or a wider [grid] box.") }
         let solved = UnsafeBufferPointer(solution.density.buffer)
-        let n = sde.phaseDimension
         let projection = frame.map { FrameProjection(frame: $0.frame, frameGrid: $0.grid, output: grid) }
         let solvedDensity = solution.density
         moments = frame.map { FrameView(frame: $0.frame, grid: $0.grid, density: solvedDensity).moments } ?? Quadrature.moments(of: solved, on: grid)
@@ -139,7 +147,7 @@ public struct StationaryPipeline {
             // The L¹ distance is the same number in any coordinates: measured where the solution lives.
             let exactOnSolveGrid = solveGrid.makeField()
             if let frame {
-                try law.inFrame(frame.frame, origin: sde.stationaryPoint).sample(on: solveGrid, origin: [Double](repeating: 0, count: n), into: exactOnSolveGrid.buffer)
+                try law.sample(inFrame: frame.frame, origin: sde.stationaryPoint, on: solveGrid, into: exactOnSolveGrid.buffer)
             } else {
                 try law.sample(on: grid, origin: sde.stationaryPoint, into: exactOnSolveGrid.buffer)
             }
@@ -189,32 +197,25 @@ public struct StationaryStudy {
     public var invocation: Invocation = .current
 
     public let sde: LangevinSDE
-    /// The adapted frame's grid and frame when the solve runs there ([grid] frame).
-    public let frame: (frame: Frame, grid: PhaseSpaceGrid)?
 
-    /// Checks that the model has a stationary density on a grid and plans the frame.
+    /// Checks that the model has a stationary density on a grid.
     public init(configuration: RunConfiguration, settings: StationarySolverSettings) throws {
         self.configuration = configuration
         self.settings = settings
         sde = try RunSetup.model(configuration)
         if let reason = StationaryPipeline.unavailability(sde) { throw StudyError(reason) }
-        frame = StationaryPipeline.adapts(configuration, sde: sde)
-            ? try StationarySolver.frameGrid(for: sde, points: StationaryPipeline.framePoints(configuration, sde: sde),
-                                             halfWidth: configuration.grid.frameBox) : nil
     }
 
-    /// The axis-aligned grid of the output (in the fixed frame, also the grid of the solve).
-    public var grid: PhaseSpaceGrid {
-        get throws {
-            frame == nil ? try StationaryPipeline.grid(configuration, sde: sde, minimumPoints: 4)
-                : try StationaryPipeline.outputGrid(configuration, sde: sde, fullFields: writesFullFields)
-        }
+    /// The axis-aligned grid of the output (in the fixed frame, also the grid of the solve) and, in the adapted
+    /// frame, the frame and its grid ([grid] frame).
+    public var grids: (output: PhaseSpaceGrid, frame: (frame: Frame, grid: PhaseSpaceGrid)?) {
+        get throws { try StationaryPipeline.grids(configuration, sde: sde, fullFields: writesFullFields, minimumPoints: 4) }
     }
 
     public var writesFullFields: Bool { fullFields || sde.parameterDimension == 1 }
 
     public func run(output: String, overwrite: Bool, progress: ProgressHandler? = nil) throws -> StationaryPipeline {
-        let grid = try self.grid
+        let (grid, frame) = try grids
         let result = try configuration.withWisdom {
             try StationaryPipeline(sde: sde, grid: grid, frame: frame, settings: settings, threshold: threshold, effort: effort,
                                    progress: progress, drawsFields: writesFullFields, keepInaccurate: configuration.output.keepInaccurate)

@@ -33,11 +33,8 @@ public struct ValidationStudy {
     /// the frame of the exact law with its grid; nil without a stationary density.
     public func stationaryGrids() throws -> (output: PhaseSpaceGrid, frame: (frame: Frame, grid: PhaseSpaceGrid)?)? {
         guard StationaryPipeline.unavailability(sde) == nil else { return nil }
-        guard StationaryPipeline.adapts(configuration, sde: sde) else {
-            return (try StationaryPipeline.grid(configuration, sde: sde, minimumPoints: sde.parameterDimension == 2 ? 40 : 4), nil)
-        }
-        return (try StationaryPipeline.outputGrid(configuration, sde: sde, fullFields: sde.parameterDimension == 1),
-                try StationarySolver.frameGrid(for: sde, points: StationaryPipeline.framePoints(configuration, sde: sde), halfWidth: configuration.grid.frameBox))
+        return try StationaryPipeline.grids(configuration, sde: sde, fullFields: sde.parameterDimension == 1,
+                                            minimumPoints: sde.parameterDimension == 2 ? 40 : 4)
     }
 
     /// The report written beside the HDF5 output: same name, extension .json.

@@ -33,8 +33,8 @@ enum Describe {
         return frameLine + (full ? "Grid: \(grid.pointCount) points" : "Grid of the 2-D marginals (the full field is not written)") + " (periodic box centred on the stationary point)\n" + table.render()
     }
 
-    static func grids(_ output: PhaseSpaceGrid, frame: (frame: Frame, grid: PhaseSpaceGrid)?, sde: LangevinSDE, full: Bool) -> String {
-        grid(output, stationaryPoint: sde.stationaryPoint, frame: frame.map { "that of the exact stationary law, \($0.grid.axes[0].points) points per frame axis on ±\(fmt($0.grid.axes[0].halfWidth))" }, full: full) + "\n"
+    static func grids(_ g: (output: PhaseSpaceGrid, frame: (frame: Frame, grid: PhaseSpaceGrid)?), sde: LangevinSDE, full: Bool) -> String {
+        grid(g.output, stationaryPoint: sde.stationaryPoint, frame: g.frame.map { "that of the exact stationary law, \($0.grid.axes[0].points) points per frame axis on ±\(fmt($0.grid.axes[0].halfWidth))" }, full: full) + "\n"
     }
 
     static func summary(_ r: SolveReport, setup: RunSetup) -> String {

@@ -34,7 +34,7 @@ struct StationaryCommand: ParsableCommand {
         try sidecar.check(output: output, overwrite: overwrite)
         if !runFile.quiet {
             print(Describe.model(study.sde) + "\n")
-            print(Describe.grids(try study.grid, frame: study.frame, sde: study.sde, full: study.writesFullFields))
+            print(Describe.grids(try study.grids, sde: study.sde, full: study.writesFullFields))
         }
         let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
         if !runFile.quiet { print(Describe.stationary(result) + "\n\nwrote \(output)") }

@@ -28,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
         study.effort = try runFile.effort()
         try runFile.checkOutput(output, configuration: study.configuration, sidecar: sidecar, report: ValidationStudy.reportPath(for: output))
         try sidecar.check(output: output, overwrite: overwrite)
-        if !runFile.quiet { print(Describe.model(study.sde) + "\n" + (try study.stationaryGrids().map { "\n" + Describe.grids($0.output, frame: $0.frame, sde: study.sde, full: study.sde.parameterDimension == 1) } ?? "")) }
+        if !runFile.quiet { print(Describe.model(study.sde) + "\n" + (try study.stationaryGrids().map { "\n" + Describe.grids($0, sde: study.sde, full: study.sde.parameterDimension == 1) } ?? "")) }
         let result = try study.run(output: output, overwrite: overwrite, progress: TerminalProgress.handler(quiet: runFile.quiet))
         if let warning = result.transientWarning { writeError("sgdfp: warning: \(warning)") }
         let report = result.report

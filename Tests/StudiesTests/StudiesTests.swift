@@ -174,7 +174,7 @@ import Testing
         for (name, points, tolerance) in [("P1.toml", "128", 1e-10), ("P4.toml", "24", 1e-3)] {
             let study = try StationaryStudy(configuration: try Self.config(name, [("grid.points", points), ("grid.frame", "\"fixed\"")]),
                                             settings: StationarySolverSettings(residualTolerance: 1e-10))
-            #expect(study.frame == nil)
+            #expect(try study.grids.frame == nil)
             let result = try study.run(output: dir.appendingPathComponent("\(name).h5").path, overwrite: false)
             let exact = try GaussianTheory.stationaryCovariance(study.sde)
             let error = zip(result.moments.covariance, exact.elements).map { abs($0 - $1) }.max()! / exact.maxAbs
@@ -196,7 +196,7 @@ import Testing
             // The run files' 32 output points draw the marginals band-limited (1e-6); the default 128 draw them exactly.
             let study = try StationaryStudy(configuration: try Self.config(name, [("grid.points", "128")]),
                                             settings: StationarySolverSettings(residualTolerance: 1e-10))
-            #expect(study.frame?.grid.shape == [36, 36, 36, 36])
+            #expect(try study.grids.frame?.grid.shape == [36, 36, 36, 36])
             let path = dir.appendingPathComponent("\(name).h5").path
             let result = try study.run(output: path, overwrite: false)
             let theory = try StationaryTheory(study.sde)

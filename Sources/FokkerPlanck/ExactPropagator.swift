@@ -28,6 +28,7 @@ public final class ExactPropagator: TimeStepper, DensityRepresentation {
     public init(name: String = "exact", dynamics: LinearDynamics, grid: PhaseSpaceGrid, maxSubstepNorm: Double = LinearTransport.defaultSubstepNorm,
                 effort: PlanningEffort = .measure) {
         precondition(dynamics.hasConstantDiffusion, "the exact propagator needs constant noise")
+        precondition(dynamics.isCentredOnFixedPoint, "a grid centred on the fixed point")
         precondition(grid.parameterDimension == dynamics.parameterDimension)
         self.name = name
         self.dynamics = dynamics

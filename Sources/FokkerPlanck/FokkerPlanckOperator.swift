@@ -12,7 +12,7 @@ import Spectral
 /// transform of p over the velocity axes.
 public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Sendable {
     public let grid: PhaseSpaceGrid
-    public let dynamics: LinearDynamics
+    public private(set) var dynamics: LinearDynamics
 
     private let velocityTransform: VelocityTransform
     private let parameterTransform: ParameterTransform
@@ -23,13 +23,13 @@ public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Senda
     private let scratch: AlignedBuffer      // mixed; the backward velocity transform destroys its input
     private let thetaAccumulator: AlignedBuffer // mixed
     // Affine pieces of (A x)_a: a θ-only part per θ point plus a v-only part per v point.
-    private let thetaPart: [[Double]]
-    private let velocityPart: [[Double]]
+    private var thetaPart: [[Double]]
+    private var velocityPart: [[Double]]
     // First-derivative wavenumbers: per θ point after the θ transform, per velocity coefficient.
     private let thetaWavenumber: [[Double]]
     private let velocityWavenumber: [[Double]]
     /// −kᵥᵀD(θ)kᵥ, per velocity coefficient (constant noise) or per mixed coefficient (θ-dependent noise).
-    public let diffusionSymbol: [Double]
+    public private(set) var diffusionSymbol: [Double]
     /// Parseval weights per velocity coefficient (2 for the interior of the halved axis).
     public let parsevalWeight: [Double]
 
@@ -53,12 +53,7 @@ public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Senda
         velocityTransform = VelocityTransform(grid: grid, real: flux, spectral: fluxSpectrum, effort: effort)
         parameterTransform = ParameterTransform(grid: grid, buffer: fluxSpectrum, effort: effort)
 
-        let thetaPoints = Self.points(of: grid.parameterAxes)
-        let velocityPoints = Self.points(of: grid.velocityAxes)
-        let a = dynamics.driftMatrix
-        thetaPart = (0..<n).map { row in thetaPoints.map { x in (0..<d).reduce(0) { $0 + a[row * n + $1] * x[$1] } } }
-        velocityPart = (0..<n).map { row in velocityPoints.map { x in (0..<d).reduce(0) { $0 + a[row * n + d + $1] * x[$1] } } }
-
+        (thetaPart, velocityPart) = Self.driftParts(dynamics, grid: grid)
         thetaWavenumber = (0..<d).map { axis in
             let k = grid.parameterAxes[axis].oddFactors(halved: false)
             return Self.multiIndices(grid.parameterAxes.map(\.points)).map { k[$0[axis]] }
@@ -72,6 +67,25 @@ public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Senda
         diffusionSymbol = DiffusionSymbol.values(grid: grid, dynamics: dynamics)
         let lastPoints = grid.velocityAxes[d - 1].points
         parsevalWeight = vIndices.map { idx in idx[d - 1] == 0 || idx[d - 1] == lastPoints / 2 ? 1 : 2 }
+    }
+
+    /// The θ-only and v-only parts of (A(x − x*))_a for every row a, at every θ and every v point.
+    static func driftParts(_ dynamics: LinearDynamics, grid: PhaseSpaceGrid) -> (theta: [[Double]], velocity: [[Double]]) {
+        let d = grid.parameterDimension, n = 2 * d
+        let a = dynamics.driftMatrix, y = dynamics.fixedPointOnGrid
+        let thetaPoints = points(of: grid.parameterAxes), velocityPoints = points(of: grid.velocityAxes)
+        let theta = (0..<n).map { row in thetaPoints.map { x in (0..<d).reduce(0) { $0 + a[row * n + $1] * (x[$1] - y[$1]) } } }
+        let velocity = (0..<n).map { row in velocityPoints.map { x in (0..<d).reduce(0) { $0 + a[row * n + d + $1] * (x[$1] - y[d + $1]) } } }
+        return (theta, velocity)
+    }
+
+    /// Runs other dynamics of the same kind (constant or θ-dependent noise) on the same grid, keeping the FFT
+    /// plans and work arrays: the Lawson schemes in an adapted frame move to the next frame this way.
+    public func retarget(_ next: LinearDynamics) {
+        precondition(next.parameterDimension == dynamics.parameterDimension && next.hasConstantDiffusion == dynamics.hasConstantDiffusion)
+        dynamics = next
+        (thetaPart, velocityPart) = Self.driftParts(next, grid: grid)
+        diffusionSymbol = DiffusionSymbol.values(grid: grid, dynamics: next)
     }
 
     /// Centred coordinates of every point of the product of `axes`, row-major.

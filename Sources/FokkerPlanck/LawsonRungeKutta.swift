@@ -75,6 +75,13 @@ public final class LawsonRungeKutta: TimeStepper {
 
     public func reset() { firstSlopeValid = false }
 
+    /// Goes on with other dynamics of the same kind on the same grid (`FokkerPlanckOperator.retarget`).
+    public func retarget(_ dynamics: LinearDynamics) {
+        op.retarget(dynamics)
+        factorsStep = .nan
+        firstSlopeValid = false
+    }
+
     /// Hairer's first guess: 1% of ‖y‖/‖∂ₜy‖ for the explicit part, capped at 0.1.
     public func initialStep(for state: AlignedBuffer) -> Double {
         let k = op.makeState()

@@ -238,9 +238,7 @@ public final class Simulation {
                 let attemptStep = landing ? remaining : min(h, remaining)
                 let result: StepAttempt
                 do { result = try stepper.attempt(state, step: attemptStep, tolerance: settings.tolerance) } catch {
-                    // A scheme does not know the run's clock: its errors are dated here.
-                    guard case let .frameDegenerate(_, reason) = error else { throw error }
-                    throw SimulationError.frameDegenerate(time: time, reason: reason)
+                    throw error.dated(time)  // a scheme does not know the run's clock
                 }
                 guard result.error.isFinite || result.accepted, stepper.lastDiagnostics.isFinite else { throw SimulationError.nonFinite(time: time) }
                 if !result.accepted {

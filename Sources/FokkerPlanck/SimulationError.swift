@@ -13,6 +13,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
     case schemeNotApplicable(scheme: String, reason: String)
     case densityAtFrameEdge(time: Double, axis: Int, fraction: Double)
     case frameDegenerate(time: Double, reason: String)
+    /// One accepted step moved the law by `movement` of its own deviations in its frame.
+    case unstableStep(time: Double, scheme: String, movement: Double, fixedStep: Bool)
     case tooMuchWork(substepsPerFrame: Int?, frames: Double, work: Double, limit: Double)
 
     public var description: String {
@@ -39,9 +41,21 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
             return String(format: "At t = %.6g the density reaches the edge of the adapted frame's box along frame axis %ld (%.2g of its peak): the law is far from the Gaussian the frame follows; widen [grid] frame_box.", t, axis + 1, fraction)
         case let .frameDegenerate(t, reason):
             return String(format: "The run stopped at t = %.6g: ", t) + reason + " Stop the run earlier ([time] stop), or add noise or weight decay along that direction."
+        case let .unstableStep(t, scheme, movement, fixed):
+            return String(format: "At t = %.6g one step of the %@ scheme moved the law by %.3g of its own deviations, beyond what a stable step does; use %@.",
+                          t, scheme, movement, fixed ? "a smaller [time] step" : "a tighter [time] tolerance")
         case let .tooMuchWork(m, frames, work, limit):
             let transport = m.map { String(format: " and %ld sub-steps of the exact transport per frame (a small learning rate makes the drift stiff)", $0) } ?? ""
             return String(format: "The run would take %.3g grid-point updates for %.0f frames%@, above [time] max_work = %.3g (of the order of an hour per 1e11); raise [time] max_work to run it anyway, or use fewer frames (a larger [time] output_every), fewer points or a larger learning rate.", work, frames, transport, limit)
+        }
+    }
+
+    /// The same error at the run's time `t`: a scheme does not know the run's clock.
+    public func dated(_ t: Double) -> SimulationError {
+        switch self {
+        case let .frameDegenerate(_, reason): return .frameDegenerate(time: t, reason: reason)
+        case let .unstableStep(_, scheme, movement, fixed): return .unstableStep(time: t, scheme: scheme, movement: movement, fixedStep: fixed)
+        default: return self
         }
     }
 }

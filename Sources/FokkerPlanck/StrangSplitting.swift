@@ -35,6 +35,7 @@ public final class StrangSplitting: TimeStepper, DensityRepresentation {
 
     public init(name: String = "exact-strang", dynamics: LinearDynamics, grid: PhaseSpaceGrid, maxSubstepNorm: Double = LinearTransport.defaultSubstepNorm,
                 effort: PlanningEffort = .measure) {
+        precondition(dynamics.isCentredOnFixedPoint, "a grid centred on the fixed point")
         precondition(grid.parameterDimension == dynamics.parameterDimension)
         self.name = name
         self.dynamics = dynamics

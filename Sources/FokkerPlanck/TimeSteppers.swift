@@ -90,4 +90,35 @@ public enum TimeSteppers {
             return StrangSplitting(name: entry.name, dynamics: dynamics, grid: grid, maxSubstepNorm: substepNorm, effort: effort)
         }
     }
+
+    /// Builds the scheme `name` in an adapted frame: its state lives on `frameGrid` in the frame of the law with
+    /// `mean` and `covariance` (centred coordinates x − x*), and is drawn on the axis-aligned `grid`.
+    public static func makeInFrame(_ name: String, dynamics: LinearDynamics, grid: PhaseSpaceGrid, frameGrid: PhaseSpaceGrid,
+                                   mean: [Double], covariance: [Double], effort: PlanningEffort = .measure) throws(SimulationError) -> any TimeStepper {
+        let entry = try entry(name)
+        if let reason = entry.unavailability(for: dynamics) { throw .schemeNotApplicable(scheme: name, reason: reason) }
+        switch entry.kind {
+        case let .lawson(tableau):
+            return try AdaptedLawsonScheme(name: entry.name, tableau: tableau, dynamics: dynamics, grid: grid, frameGrid: frameGrid,
+                                           mean: mean, covariance: covariance, effort: effort)
+        case .exact:
+            return try AdaptedExactPropagator(name: entry.name, dynamics: dynamics, grid: grid, frameGrid: frameGrid,
+                                              mean: mean, covariance: covariance, effort: effort)
+        case .strang:
+            throw .schemeNotApplicable(scheme: name, reason: "it runs on the fixed frame only (set [grid] frame = \"fixed\", or use \"exact\" or a Lawson scheme)")
+        }
+    }
+
+    /// Bytes a run in an adapted frame needs beside its fields: the scheme's own, and the drawing map's when
+    /// the density is drawn on the output grid.
+    public static func memoryEstimateInFrame(_ name: String, dynamics: LinearDynamics, grid: PhaseSpaceGrid, frameGrid: PhaseSpaceGrid,
+                                             drawsDensity: Bool) throws(SimulationError) -> Double {
+        switch try entry(name).kind {
+        case let .lawson(tableau):
+            return AdaptedLawsonScheme.memoryEstimate(tableau, grid: grid, frameGrid: frameGrid, constantDiffusion: dynamics.hasConstantDiffusion,
+                                                      drawsDensity: drawsDensity)
+        case .exact, .strang:
+            return AdaptedExactPropagator.memoryEstimate(grid: grid, frameGrid: frameGrid, drawsDensity: drawsDensity)
+        }
+    }
 }

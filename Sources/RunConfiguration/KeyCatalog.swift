@@ -68,7 +68,7 @@ extension RunConfiguration {
         .init(section: "grid", name: "wisdom", expectation: "a path, \"\" for the default cache, or \"none\"",
               help: "FFTW wisdom file (default \"\": the default cache location; \"none\" disables)"),
         .init(section: "grid", name: "frame", expectation: "one of \"fixed\", \"adapted\", \"auto\"",
-              help: "\"adapted\": the density lives in the frame of its exact mean and covariance, and points/box describe the output grid; \"fixed\": on the axis-aligned grid of points/box (default \"auto\": for solve, adapted for the exact propagator from a law or from a file solved in a frame, fixed otherwise; for stationary and validate, adapted for constant noise)"),
+              help: "\"adapted\": the density lives in the frame of its mean and covariance (the exact ones for `exact`, its own for the Lawson schemes; not for `exact-strang`), and points/box describe the output grid; \"fixed\": on the axis-aligned grid of points/box (default \"auto\": for solve, adapted for the exact propagator from a law or from a file solved in a frame, fixed otherwise; for stationary and validate, adapted for constant noise)"),
         .init(section: "grid", name: "frame_points", expectation: "an even integer from 8 to 1024",
               help: "points per axis of the adapted frame (default 64 for one parameter, 32 for two, more for narrow mixture components; 36 for two in stationary and validate)"),
         .init(section: "grid", name: "frame_box", expectation: "a number from 3 to 40",

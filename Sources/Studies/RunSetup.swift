@@ -156,8 +156,8 @@ public struct RunSetup: Sendable {
         }
         var adapted: (grid: PhaseSpaceGrid, frame: Frame, reason: String, state: [Double]?)?
         if adapts {
-            guard scheme.name == "exact" else {
-                throw StudyError("The adapted frame runs the exact propagator (constant noise) so far, not \"\(scheme.name)\"; set [time] scheme = \"exact\" (or \"auto\"), or [grid] frame = \"fixed\".")
+            if case .strang = scheme.kind {
+                throw StudyError("The adapted frame runs the exact propagator and the Lawson schemes, not \"\(scheme.name)\"; set [time] scheme = \"exact\" (constant noise) or a Lawson scheme, or [grid] frame = \"fixed\".")
             }
             if let continued {
                 adapted = (continued.grid, continued.frame, "continued on the frame grid of the file (\(continued.grid.axes[0].points) points per frame axis)", continued.state)
@@ -182,7 +182,8 @@ public struct RunSetup: Sendable {
             // The output grid's share first, so that a refusal names the setting that makes the difference.
             let output = drawn + (full ? AffineSpectralMap.memoryEstimate(source: adapted.grid.axes, target: grid.axes) : 0)
             try grid.checkMemory(bytes: output)
-            try adapted.grid.checkMemory(bytes: AdaptedExactPropagator.memoryEstimate(grid: grid, frameGrid: adapted.grid, drawsDensity: full) + fields,
+            try adapted.grid.checkMemory(bytes: try TimeSteppers.memoryEstimateInFrame(scheme.name, dynamics: dynamics, grid: grid, frameGrid: adapted.grid,
+                                                                                 drawsDensity: full) + fields,
                                          setting: "[grid] frame_points")
         } else {
             try grid.checkMemory(bytes: scheme.memoryEstimate(grid: grid, dynamics: dynamics))
@@ -276,8 +277,8 @@ public struct RunSetup: Sendable {
         return try configuration.withWisdom {
             if let adaptedFrame {
                 let start = frame ?? adaptedFrame.frame
-                return try AdaptedExactPropagator(dynamics: dynamics, grid: grid, frameGrid: adaptedFrame.grid, mean: start.mean,
-                                                  covariance: start.covariance, effort: effort)
+                return try TimeSteppers.makeInFrame(scheme, dynamics: dynamics, grid: grid, frameGrid: adaptedFrame.grid, mean: start.mean,
+                                                    covariance: start.covariance, effort: effort)
             }
             return try TimeSteppers.make(scheme, dynamics: dynamics, grid: grid, effort: effort, substepNorm: substepNorm)
         }
@@ -288,7 +289,7 @@ public struct RunSetup: Sendable {
     public func makeSimulation(effort: PlanningEffort, resuming partial: PartialRun? = nil) throws -> Simulation {
         if let partial { return try resumedSimulation(effort: effort, partial) }
         let stepper = try makeStepper(effort: effort)
-        if let adapted = stepper as? AdaptedExactPropagator {
+        if let adapted = stepper.representation as? any AdaptedFrameRepresentation {
             let state = adapted.makeState()
             if let saved = adaptedFrame?.state {
                 for i in 0..<saved.count { state[i] = saved[i] }

@@ -29,7 +29,7 @@ enum Describe {
             // The first and last node, as the file's coordinates and `inspect` give them (the periodic box ends a spacing later).
             table.add(a.name, "\(a.points)", fmt(stationaryPoint[i] - a.halfWidth), fmt(stationaryPoint[i] + a.halfWidth - a.spacing), fmt(a.spacing))
         }
-        let frameLine = frame.map { "Adapted frame (follows the exact mean and covariance): \($0); the grid below is the output's.\n" } ?? ""
+        let frameLine = frame.map { "Adapted frame (follows the mean and covariance of the law): \($0); the grid below is the output's.\n" } ?? ""
         return frameLine + (full ? "Grid: \(grid.pointCount) points" : "Grid of the 2-D marginals (the full field is not written)") + " (periodic box centred on the stationary point)\n" + table.render()
     }
 

@@ -53,7 +53,7 @@ import Testing
         #expect(Set(Self.common + ["configuration", "stationary_point", "parameter_dimension", "time_scheme"]).isSubset(of: root.names))
     }
 
-    @Test("SolveStudy in the adapted frame: P1 from a start ten times narrower than its law, 64² in the frame, writes the frame of every frame and the last frame state, from which a continued run lands where one run lands; other schemes and files without a frame state are refused with a sentence")
+    @Test("SolveStudy in the adapted frame: P1 from a start ten times narrower than its law, 64² in the frame, writes the frame of every frame and the last frame state, from which a continued run lands where one run lands; so does a Lawson scheme; exact-strang and files without a frame state are refused with a sentence")
     func solveInTheAdaptedFrame() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -73,8 +73,13 @@ import Testing
         #expect(reader.hasVariable(RunVariable.frameMean) && reader.hasVariable(RunVariable.frameFactor))
         #expect(try reader.attribute("frame")?.text == "adapted")
 
-        let lawson = try Self.config("P1.toml", overrides + [("time.scheme", "\"lawson-dp54\"")])
-        #expect(throws: StudyError.self) { try RunSetup.build(lawson) }
+        let strang = try Self.config("P1.toml", overrides + [("time.scheme", "\"exact-strang\"")])
+        #expect(throws: StudyError.self) { try RunSetup.build(strang) }
+        // A Lawson scheme in the frame: its time error (tolerance 1e-10 per step) over the same floor.
+        let lawson = try SolveStudy(setup: try RunSetup.build(try Self.config("P1.toml", overrides + [("time.scheme", "\"lawson-dp54\""), ("time.tolerance", "1e-10")])),
+                                    outputPath: dir.appendingPathComponent("lawson.h5").path, overwrite: false, effort: .estimate,
+                                    invocation: Invocation(commandLine: "test")).run()
+        #expect(try #require(lawson.worstL1) <= 1e-9 && #require(lawson.worstCovarianceError) <= 1e-9)
 
         // Continued from the file's frame state to t = 6, the run lands where one run to t = 6 lands.
         let continued = try RunSetup.build(try Self.config("P1.toml", [("grid.frame", "\"adapted\""), ("initial.kind", "\"file\""),

@@ -76,13 +76,13 @@ public enum SharedRuns {
     }
 }
 
-/// Runs `sde` from `initial` with the exact propagator in an adapted frame: `framePoints` per axis on the
-/// frame box ±`frameHalfWidth`, output on an axis-aligned grid of `outputPoints` per axis sized for the whole
-/// run. Errors are those the frame representation has: L¹ in the frame (equal to the physical one), moments
+/// Runs `sde` from `initial` with `scheme` in an adapted frame: `framePoints` per axis on the frame box
+/// ±`frameHalfWidth`, output on an axis-aligned grid of `outputPoints` per axis sized for the whole run.
+/// Errors are those the frame representation has: L¹ in the frame (equal to the physical one), moments
 /// from the frame grid.
 public func compareInAdaptedFrame(
     _ sde: LangevinSDE, initial: GaussianMixture, framePoints: Int, frameHalfWidth: Double = 7.5, outputPoints: Int = 16,
-    stop: Double, every: Double
+    stop: Double, every: Double, scheme: String = "exact", tolerance: Double = 1e-10, step: Double? = nil
 ) throws -> OracleComparison {
     let exact = ExactSolution(sde: sde, initial: initial)
     let x0 = sde.stationaryPoint, n = x0.count
@@ -91,15 +91,16 @@ public func compareInAdaptedFrame(
     let grid = try PhaseSpaceGrid(points: Array(repeating: outputPoints, count: n), halfWidths: widths)
     let frameGrid = try PhaseSpaceGrid(points: Array(repeating: framePoints, count: n), halfWidths: Array(repeating: frameHalfWidth, count: n))
     let (mean, covariance) = initial.moments
-    let stepper = try AdaptedExactPropagator(dynamics: LinearDynamics(sde), grid: grid, frameGrid: frameGrid,
-                                             mean: zip(mean, x0).map(-), covariance: covariance, effort: .estimate)
-    let state = stepper.makeState()
-    try stepper.load(initial, origin: x0, into: state)
+    let stepper = try TimeSteppers.makeInFrame(scheme, dynamics: LinearDynamics(sde), grid: grid, frameGrid: frameGrid,
+                                               mean: zip(mean, x0).map(-), covariance: covariance, effort: .estimate)
+    let representation = stepper.representation as! any AdaptedFrameRepresentation
+    let state = representation.makeState()
+    try representation.load(initial, origin: x0, into: state)
     let comparison = ExactComparison(exact, grid: grid, origin: x0)
     let moments = MomentRecorder()
     var result = OracleComparison()
     result.summary = try Simulation(stepper: stepper, initialState: state).run(
-        SimulationSettings(stopTime: stop, outputEvery: every), observers: [comparison, moments])
+        SimulationSettings(stopTime: stop, outputEvery: every, tolerance: tolerance, fixedStep: step), observers: [comparison, moments])
     result.record(comparison, moments)
     return result
 }

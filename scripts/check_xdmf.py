@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks XDMF sidecars against their HDF5 files: every referenced dataset exists with the stated shape,
 hyperslab selections lie inside their datasets and yield the attribute's shape, meshes match their
-coordinate arrays, and a temporal collection has one grid per value of the file's `time` in order.
+coordinate arrays, and a temporal collection has one grid per value of the file's `t` in order.
 
 Usage: check_xdmf.py FILE.xmf [...]   (exit status 1 with one line per problem)
 """
@@ -62,8 +62,8 @@ def check(xmf):
             times = [float(g.find("Time").get("Value")) for g in frames]
             file_name = frames[0].find("Geometry/DataItem").text.strip().split(":")[0]
             with h5py.File(os.path.join(base, file_name), "r") as f:
-                if "time" not in f or list(f["time"][:]) != times:
-                    problems.append(f"{top.get('Name')}: frame times {times} differ from the file's time")
+                if "t" not in f or list(f["t"][:]) != times:
+                    problems.append(f"{top.get('Name')}: frame times {times} differ from the file's t")
         for grid in frames:
             where = grid.get("Name")
             mesh = dims(grid.find("Topology"))

@@ -8,8 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 python="$venv/bin/python"
-packages=(numpy h5py xarray h5netcdf netCDF4 matplotlib nbformat nbclient ipykernel)
-imports='import numpy, h5py, xarray, h5netcdf, netCDF4, matplotlib, nbformat, nbclient, ipykernel'
+packages=(numpy h5py xarray h5netcdf netCDF4 matplotlib nbformat nbclient ipykernel compliance-checker)
+imports='import numpy, h5py, xarray, h5netcdf, netCDF4, matplotlib, nbformat, nbclient, ipykernel, compliance_checker'
 
 if [[ ! -x "$python" ]]; then
     "${PYTHON:-python3}" -m venv "$venv" >&2

@@ -151,14 +151,46 @@ public struct DiffusionSpectrum: Sendable {
         }
     }
 
-    /// The exponent c of values ∝ steps^c fitted by least squares on log-log axes over the last
-    /// 1 − `skip` of the points, the paper's protocol (skip the first third, fit the last two thirds).
-    public static func fittedExponent(steps: [Double], values: [Double], skip: Double = 1.0 / 3) -> Double {
-        let first = min(steps.count - 2, Int((Double(steps.count) * skip).rounded(.down)))
-        let x = steps[first...].map { log($0) }, y = values[first...].map { log($0) }
+    /// The exponent c of values ∝ steps^c fitted by least squares on log-log axes over the checkpoints the
+    /// protocol `fit` keeps (NaN when it keeps fewer than two).
+    public static func fittedExponent(steps: [Double], values: [Double], fit: ExponentFit = .fig1) -> Double {
+        guard let window = fit.window(count: steps.count) else { return .nan }
+        let x = steps[window].map { log($0) }, y = values[window].map { log($0) }
         let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
         var sxy = 0.0, sxx = 0.0
         for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx) }
         return sxy / sxx
+    }
+}
+
+/// The ways the limiting-dynamics paper fits the diffusion exponent to checkpoints of ‖θ_k − θ_0‖² (physics.md
+/// §12, as its authors' notebooks do it), each a window of the checkpoints in order. On one curve they differ by
+/// as much as its log-log slope changes over the windows.
+public enum ExponentFit: String, CaseIterable, Sendable {
+    /// Fig. 1: the first 21 checkpoints skipped (about an epoch), then the last two thirds of the rest.
+    case fig1
+    /// Fig. 7: every checkpoint.
+    case fig7
+    /// Fig. 8: the last half of the checkpoints.
+    case fig8
+
+    /// The indices of the checkpoints the fit uses out of `count`, or nil when fewer than two remain.
+    public func window(count: Int) -> Range<Int>? {
+        let first: Int
+        switch self {
+        case .fig1: first = 21 + max(0, count - 21) / 3
+        case .fig7: first = 0
+        case .fig8: first = count / 2
+        }
+        return count - first >= 2 ? first..<count : nil
+    }
+
+    /// Which checkpoints the fit uses, in words.
+    public var summary: String {
+        switch self {
+        case .fig1: return "the paper's Fig. 1: the first 21 skipped, the last two thirds of the rest"
+        case .fig7: return "the paper's Fig. 7: every one"
+        case .fig8: return "the paper's Fig. 8: the last half"
+        }
     }
 }

@@ -10,7 +10,7 @@ import Foundation
 /// file. Not thread-safe: use one instance from one task at a time.
 public final class NetCDFFile {
     /// The name of the unlimited record dimension.
-    public static let timeDimension = "time"
+    public static let timeDimension = RunVariable.time
     /// Deflate level (after shuffle) of the variables defined with `compress`, 0 for none. Off by default:
     /// float64 fields carry noise in their low mantissa bits, so a solve's frames shrink by only a fifth to a
     /// quarter (kramers-2d, 41 frames of 256²: 43 MB to 33 MB at level 1, 32 MB at 6) while writing takes
@@ -143,7 +143,7 @@ public final class NetCDFFile {
         try Attributes.write(.text(labels.joined(separator: " ")), named: "flag_meanings", on: id)
     }
 
-    /// Defines the unlimited dimension `time` with its float64 coordinate (no records yet).
+    /// Defines the unlimited dimension `t` (`timeDimension`) with its float64 coordinate (no records yet).
     public func defineTimeDimension(attributes: [String: AttributeValue]) throws {
         HDF5Lock.hold(); defer { HDF5Lock.release() }
         H5.quiet()

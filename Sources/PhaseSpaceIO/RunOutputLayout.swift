@@ -78,7 +78,11 @@ public struct RunOutputLayout: Sendable {
 
 /// The names of the variables of a run file.
 public enum RunVariable {
-    public static let time = "time"
+    /// The record coordinate, the model's time t = η·step. Not `time`: CF readers take a coordinate of that
+    /// name for physical time with a calendar, which t is not.
+    public static let time = "t"
+    /// The record coordinate's name in files of earlier sgdfp versions, which every reader still accepts.
+    public static let legacyTime = "time"
     public static let component = "component"
     public static let componentB = "component_b"
     public static let mass = "mass"
@@ -111,6 +115,11 @@ extension NetCDFReader {
     /// or nil when it has neither set.
     public var phaseSpaceAxisNames: [String]? {
         RunVariable.axisNameSets.first { $0.allSatisfy(hasVariable) }
+    }
+
+    /// The record coordinate of an sgdfp file (`RunVariable.time`, or `legacyTime` in an older file), or nil.
+    public var timeVariable: String? {
+        [RunVariable.time, RunVariable.legacyTime].first(where: hasVariable)
     }
 }
 

@@ -5,16 +5,16 @@ public struct RunOutputReader {
     public static func lastFrame(path: String) throws -> (axes: [PhaseSpaceAxis], time: Double, density: [Double]) {
         let reader = try NetCDFReader(path: path)
         defer { reader.close() }
-        guard reader.hasVariable(RunVariable.time),
+        guard let time = reader.timeVariable,
               let axisNames = reader.phaseSpaceAxisNames else {
-            throw PhaseSpaceIOError(.notRunFile, "File \(path) is not an sgdfp run file (it lacks time and the coordinates theta, v or theta1, theta2, v1, v2); pass a file written by sgdfp solve.")
+            throw PhaseSpaceIOError(.notRunFile, "File \(path) is not an sgdfp run file (it lacks t and the coordinates theta, v or theta1, theta2, v1, v2); pass a file written by sgdfp solve.")
         }
         guard reader.hasVariable(RunVariable.density) else {
             throw PhaseSpaceIOError(.notRunFile, "Run file \(path) was written without the full density; rerun it with [output] full_density = true.")
         }
         let dimensions = try reader.dimensions(of: RunVariable.density)
-        guard dimensions == [RunVariable.time] + axisNames else {
-            throw PhaseSpaceIOError(.notRunFile, "Variable density of \(path) has dimensions \(dimensions) instead of \([RunVariable.time] + axisNames); pass a file written by sgdfp solve.")
+        guard dimensions == [time] + axisNames else {
+            throw PhaseSpaceIOError(.notRunFile, "Variable density of \(path) has dimensions \(dimensions) instead of \([time] + axisNames); pass a file written by sgdfp solve.")
         }
         let times = try checkedTimes(reader, path)
         // An interrupted run may have a time value whose density record was never written.
@@ -38,7 +38,8 @@ extension RunOutputReader {
         guard try !reader.hasVariable(RunVariable.density) || reader.isFloatingPoint(RunVariable.density) else {
             throw PhaseSpaceIOError(.notRunFile, "Variable density of \(path) holds integers, not a probability density; pass a file written by sgdfp solve.")
         }
-        let times = try reader.read(RunVariable.time)
+        guard let time = reader.timeVariable else { throw PhaseSpaceIOError(.notRunFile, "File \(path) has no time coordinate t; pass a file written by sgdfp solve.") }
+        let times = try reader.read(time)
         if let i = times.indices.dropFirst().first(where: { !(times[$0] > times[$0 - 1]) }) {
             throw PhaseSpaceIOError(.notRunFile, "The times of \(path) do not increase (t = \(times[i]) follows t = \(times[i - 1])); pass a file written by sgdfp solve.")
         }
@@ -91,9 +92,9 @@ extension RunOutputReader {
         let reader = try NetCDFReader(path: path)
         defer { reader.close() }
         let source = try reader.attribute("source")?.text ?? ""
-        guard source.hasPrefix("sgdfp"), reader.hasVariable(RunVariable.time),
+        guard source.hasPrefix("sgdfp"), reader.timeVariable != nil,
               let axisNames = reader.phaseSpaceAxisNames else {
-            throw PhaseSpaceIOError(.notRunFile, "File \(path) is not an sgdfp solve output (it lacks the source attribute \"sgdfp …\", time or the phase-space coordinates); pass a file written by sgdfp solve.")
+            throw PhaseSpaceIOError(.notRunFile, "File \(path) is not an sgdfp solve output (it lacks the source attribute \"sgdfp …\", t or the phase-space coordinates); pass a file written by sgdfp solve.")
         }
         let times = try checkedTimes(reader, path)
         let written = reader.hasVariable(RunVariable.density) ? try reader.shape(of: RunVariable.density)[0] : times.count

@@ -3,7 +3,7 @@ import Foundation
 /// An XDMF 2 description (`<name>.xmf`) of the 2-D fields in an sgdfp file, so that ParaView (Xdmf reader)
 /// opens a run with one click. It is derived from the finished HDF5 file alone: every variable whose last two
 /// dimensions are two phase-space axes becomes an attribute of that plane's rectilinear mesh (the density for
-/// d = 1, the 2-D marginals for d = 2, the θ-plane fields of the analysis), variables over `time` become a
+/// d = 1, the 2-D marginals for d = 2, the θ-plane fields of the analysis), variables over `t` become a
 /// temporal collection, and current components become a vector attribute. The fast (second) axis is X.
 public enum XDMFSidecar {
     /// The first line after the XML declaration: marks a sidecar that sgdfp may replace.
@@ -69,17 +69,18 @@ public enum XDMFSidecar {
         let axisNames = reader.phaseSpaceAxisNames ?? []
         var sizes: [String: Int] = [:]
         for axis in axisNames { sizes[axis] = try reader.shape(of: axis)[0] }
-        let times = reader.hasVariable("time") ? try reader.read("time") : []
+        let time = reader.timeVariable
+        let times = try time.map { try reader.read($0) } ?? []
 
         var planes: [String: Plane] = [:]
         var order: [String] = []
         for name in reader.variableNames where !axisNames.contains(name) {
             let dims = try reader.dimensions(of: name)
-            let spatial = dims.first == "time" ? Array(dims.dropFirst()) : dims
+            let spatial = time != nil && dims.first == time ? Array(dims.dropFirst()) : dims
             guard spatial.count == 2, spatial.allSatisfy(axisNames.contains) else { continue }
             let key = spatial.joined(separator: "_")
             if planes[key] == nil { planes[key] = Plane(slow: spatial[0], fast: spatial[1]); order.append(key) }
-            if dims.first == "time" { planes[key]!.timeFields.append(name) } else { planes[key]!.staticFields.append(name) }
+            if time != nil && dims.first == time { planes[key]!.timeFields.append(name) } else { planes[key]!.staticFields.append(name) }
         }
         guard !order.isEmpty else { return nil }
         for key in order {

@@ -18,6 +18,8 @@ public struct DiffusionStudy {
         public var perDecade = 2
         /// Checkpoint spacing of the exponent fit, in steps.
         public var checkpoint = 250
+        /// Which checkpoints the exponent is fitted to.
+        public var fit = ExponentFit.fig1
         /// Chains of simulated SGD, and its last step.
         public var chains: Int?
         public var simulateTo = 10_000
@@ -78,10 +80,10 @@ public struct DiffusionStudy {
         let discrete = wholeSteps.map { model.discreteDisplacement(steps: $0) }
         let slopes = DiffusionSpectrum.localSlopes(steps: steps, values: continuous)
         let checkpoints = stride(from: Double(o.checkpoint), through: o.to, by: Double(o.checkpoint)).map { $0 }
-        let fitContinuous = checkpoints.count >= 3
-            ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: checkpoints.map { model.continuousDisplacement(steps: $0) }) : Double.nan
-        let fitDiscrete = checkpoints.count >= 3
-            ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: model.discreteDisplacements(steps: checkpoints.map { Int(clamping: $0, to: 0...Int(1e15), rounding: .down) })) : Double.nan
+        let fitContinuous = checkpoints.count >= 2
+            ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: checkpoints.map { model.continuousDisplacement(steps: $0) }, fit: o.fit) : Double.nan
+        let fitDiscrete = checkpoints.count >= 2
+            ? DiffusionSpectrum.fittedExponent(steps: checkpoints, values: model.discreteDisplacements(steps: checkpoints.map { Int(clamping: $0, to: 0...Int(1e15), rounding: .down) }), fit: o.fit) : Double.nan
 
         var simulated: [Estimate?] = steps.map { _ in nil }
         var throughput: Double?
@@ -104,7 +106,7 @@ public struct DiffusionStudy {
         let o = options, hp = o.hyperparameters
         let attributes: [String: AttributeValue] = [
             "fitted_exponent_continuous": .double(r.fittedContinuous), "fitted_exponent_discrete": .double(r.fittedDiscrete),
-            "fit_checkpoint_steps": .int(o.checkpoint), "local_displacement": .double(r.model.localDisplacement),
+            "fit_checkpoint_steps": .int(o.checkpoint), "exponent_fit": .text(o.fit.rawValue), "local_displacement": .double(r.model.localDisplacement),
             "discrete_local_displacement": .double(r.model.discreteLocalDisplacement), "saturation": .double(r.model.saturation),
             "weight_decay_cutoff_steps": .double(r.model.weightDecayCutoff ?? .infinity), "learning_rate": .double(hp.learningRate),
             "momentum": .double(hp.momentum), "batch_size": .double(hp.batchSize), "weight_decay": .double(hp.weightDecay),

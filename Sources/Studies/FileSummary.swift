@@ -64,7 +64,7 @@ public struct FileSummary: Codable, Sendable {
             return Axis(name: name, points: values.count, from: values.first ?? .nan, to: values.last ?? .nan,
                         spacing: values.count > 1 ? values[1] - values[0] : .nan)
         }
-        if names.contains("time"), let values = try? reader.read("time"), let first = values.first, let last = values.last {
+        if let time = reader.timeVariable, let values = try? reader.read(time), let first = values.first, let last = values.last {
             times = Times(count: values.count, first: first, last: last)
         }
         variables = try names.map { name in

@@ -44,22 +44,22 @@ enum SimulationProduct {
                                     compress: values.count > 1 << 16)
             try file.write(name, values: values)
         }
-        try file.defineVariable("sgd_mean", dimensions: ["time", RunVariable.component],
+        try file.defineVariable("sgd_mean", dimensions: [RunVariable.time, RunVariable.component],
                                 attributes: ["long_name": .text("mean of (theta, v) over the chains"), "units": .text("1")])
         // Above 16 phase-space components the simulation keeps the variances only.
         let fullCovariance = result.covariances.first?.count == n * n
         if fullCovariance {
-            try file.defineVariable("sgd_covariance", dimensions: ["time", RunVariable.component, RunVariable.componentB],
+            try file.defineVariable("sgd_covariance", dimensions: [RunVariable.time, RunVariable.component, RunVariable.componentB],
                                     attributes: ["long_name": .text("covariance of (theta, v) over the chains"), "units": .text("1")])
         } else {
-            try file.defineVariable("sgd_variance", dimensions: ["time", RunVariable.component],
+            try file.defineVariable("sgd_variance", dimensions: [RunVariable.time, RunVariable.component],
                                     attributes: ["long_name": .text("variance of each component of (theta, v) over the chains"), "units": .text("1")])
         }
-        try file.defineVariable("sgd_step", dimensions: ["time"], attributes: ["long_name": .text("SGD step k"), "units": .text("1")])
+        try file.defineVariable("sgd_step", dimensions: [RunVariable.time], attributes: ["long_name": .text("SGD step k"), "units": .text("1")])
         let kept = result.trajectories.count
         if kept > 0 {
             try file.defineIndexDimension("chain", labels: (1...kept).map { "chain\($0)" })
-            try file.defineVariable("sgd_trajectory", dimensions: ["time", "chain", RunVariable.component],
+            try file.defineVariable("sgd_trajectory", dimensions: [RunVariable.time, "chain", RunVariable.component],
                                     attributes: ["long_name": .text("(theta, v) of single chains"), "units": .text("1")])
         }
         for (r, t) in result.times.enumerated() {

@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     var stationary: String?
     @Flag(help: "Instead of the time schemes, time simulated SGD: steps per second for 1, 10 and 1000 chains on d = 2 and d = 200.")
     var sgd = false
-    @Flag(help: "Instead of the time schemes, run P3 and P4 from x₀ = (2, 1, 0, 0), covariance 0.05²I, to t = 10 with the exact propagator in the adapted frame (32⁴) and the fixed frame (32⁴, 48⁴, box for the whole run), with the points the fixed frame needs.")
+    @Flag(help: "Instead of the time schemes, run P3 and P4 from x₀ = (2, 1, 0, 0), covariance 0.05²I, to t = 10 and t = 40 with the exact propagator in the adapted frame (32⁴) and the fixed frame (32⁴, 48⁴, box for the whole run), with the points the fixed frame needs.")
     var frames = false
 
     func validate() throws {

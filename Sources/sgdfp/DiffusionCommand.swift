@@ -13,8 +13,8 @@ struct DiffusionCommand: ParsableCommand {
             exactly over the modes, for the continuous model and for the discrete heavy-ball chain, at steps \
             spaced --per-decade per decade from --from to --to (the discrete chain and SGD at the nearest whole \
             step); the local log-log slopes of the continuous curve follow, and the \
-            exponent is fitted the paper's way: on checkpoints every --checkpoint steps up to --to, skipping the \
-            first third and fitting the last two thirds. Also printed: the local displacement η² tr P_vv per \
+            exponent is fitted the paper's way: on checkpoints every --checkpoint steps up to --to, in the window \
+            of one of its figures (--fit; fig1 by default, see the README). Also printed: the local displacement η² tr P_vv per \
             step, the weight-decay cut-off (1−β)/(ηλ) and the saturation 2 tr P_θθ. --simulate N runs N chains of \
             SGD on the matching quadratic (the spectrum's eigenbasis) from the discrete chain's stationary law up \
             to --simulate-to steps, and prints their curve with 95 % intervals. With a run file, --fdt and \
@@ -35,6 +35,7 @@ struct DiffusionCommand: ParsableCommand {
     @Option(help: "Last step.") var to = 1e7
     @Option(help: "Table rows per decade.") var perDecade = 2
     @Option(help: "Checkpoint spacing of the exponent fit, in steps.") var checkpoint = 250
+    @Option(help: "The checkpoints the exponent is fitted to, as in the paper's Fig. 1 (the first 21 skipped, the last two thirds of the rest), Fig. 7 (all) or Fig. 8 (the last half).") var fit = ExponentFit.fig1
     @Option(help: "Simulate this many SGD chains on the matching quadratic.") var simulate: Int?
     @Option(help: "Last step of the simulation.") var simulateTo = 10_000
     @Option(help: "Random seed of the simulation.") var seed: UInt64 = 1
@@ -58,15 +59,15 @@ struct DiffusionCommand: ParsableCommand {
         if fdt || replicas { return try fluctuations() }
         var options = DiffusionStudy.Options(curvatures: try spectrum.map(DiffusionStudy.readSpectrum) ?? DiffusionSpectrum.powerLaw(exponent: power, modes: modes))
         options.hyperparameters = Hyperparameters(learningRate: learningRate, momentum: momentum, batchSize: batchSize, weightDecay: weightDecay)
-        (options.noiseScale, options.from, options.to, options.perDecade, options.checkpoint) = (noiseScale, from, to, perDecade, checkpoint)
+        (options.noiseScale, options.from, options.to, options.perDecade, options.checkpoint, options.fit) = (noiseScale, from, to, perDecade, checkpoint, fit)
         (options.chains, options.simulateTo, options.seed) = (simulate, simulateTo, seed)
         let study = try DiffusionStudy(options: options)
         let r = study.run()
         let c = options.curvatures
         if !quiet { print("Spectrum: \(c.count) modes from \(fmt(c.max()!)) to \(fmt(c.min()!)); η = \(fmt(learningRate)), β = \(fmt(momentum)), S = \(fmt(batchSize)), λ = \(fmt(weightDecay)), σ² = \(fmt(noiseScale))\n") }
         print(Describe.diffusion(r, learningRate: learningRate))
-        print(String(format: "\nfitted exponent (checkpoints every %ld steps to %@, last two thirds): %.4f continuous, %.4f discrete chain",
-                     checkpoint, fmt(to), r.fittedContinuous, r.fittedDiscrete))
+        print(String(format: "\nfitted exponent (checkpoints every %ld steps to %@; %@): %.4f continuous, %.4f discrete chain",
+                     checkpoint, fmt(to), fit.summary, r.fittedContinuous, r.fittedDiscrete))
         print("local displacement per step η² tr P_vv: \(fmt(r.model.localDisplacement)) (discrete chain \(fmt(r.model.discreteLocalDisplacement)))")
         print("saturation 2 tr P_θθ: \(fmt(r.model.saturation)); weight-decay cut-off: " + (r.model.weightDecayCutoff.map { "\(fmt($0)) steps" } ?? "none (λ = 0)"))
         if let throughput = r.throughput { print("simulated SGD: \(fmt(throughput, 3)) steps per second (\(simulate!) chains × \(c.count) modes)") }
@@ -82,11 +83,10 @@ struct DiffusionCommand: ParsableCommand {
         let temperature = fdt ? try study.effectiveTemperature() : nil
         if let temperature { print("Effective temperature T_eff(τ) = (C(0) − C(τ))/χ(τ):\n" + Describe.temperature(temperature, chains: simulate) + "\n") }
         let distance = replicas ? try study.replicaDistance() : nil
-        if let distance {
-            print("Replica distance D_rep(t) = E‖θᵃ(t) − θᵇ(t)‖² = 2 tr W_θθ(t)" + (distance.limit.map { " (→ \(fmt($0, 6)))" } ?? "") + ":\n"
-                  + Describe.replicas(distance, chains: simulate))
-        }
+        if let distance { print("Replica distance D_rep(t) = E‖θᵃ(t) − θᵇ(t)‖² = 2 tr W_θθ(t)" + (distance.limit.map { " (→ \(fmt($0, 6)))" } ?? "") + ":\n" + Describe.replicas(distance, chains: simulate)) }
         try study.write(temperature, distance, to: output, overwrite: overwrite)
         if !quiet { print("\nwrote \(output)") }
     }
 }
+
+extension ExponentFit: ExpressibleByArgument {}

@@ -109,9 +109,38 @@ struct DiscreteAndFluctuationTests {
         #expect(isClose(spectrum.weightDecayCutoff!, 200, rel: 1e-12))
     }
 
-    @Test("The fitted exponent of a pure power law is its exponent")
+    @Test("The fitted exponent of a pure power law is its exponent, under every protocol")
     func fittedExponent() {
         let ks = (1...40).map { 250 * Double($0) }
-        #expect(abs(DiffusionSpectrum.fittedExponent(steps: ks, values: ks.map { 3 * pow($0, 0.37) }) - 0.37) <= 1e-12)
+        for fit in ExponentFit.allCases {
+            #expect(abs(DiffusionSpectrum.fittedExponent(steps: ks, values: ks.map { 3 * pow($0, 0.37) }, fit: fit) - 0.37) <= 1e-12, "\(fit)")
+        }
+    }
+
+    /// Each protocol fits its own window of 100 checkpoints (every 250 steps): Fig. 1 indices 47..<100 (21
+    /// skipped, then the last two thirds of the other 79), Fig. 7 all, Fig. 8 50..<100. A curve that is the power
+    /// law k^c on exactly a window and scrambled before it gives c (to 1e-12) under that window's protocol and not under
+    /// the wider ones, so each protocol's window is pinned down, not only its exponent on a pure power law.
+    @Test("The three fitting protocols of the paper use the checkpoints their figures use")
+    func fittingProtocolsUseTheirWindows() {
+        let ks = (1...100).map { 250 * Double($0) }
+        #expect(ExponentFit.fig1.window(count: 100) == 47..<100 && ExponentFit.fig7.window(count: 100) == 0..<100
+                && ExponentFit.fig8.window(count: 100) == 50..<100)
+        #expect(ExponentFit.fig1.window(count: 22) == nil && ExponentFit.fig8.window(count: 3) == 1..<3)
+        func curve(exponent c: Double, from start: Int) -> [Double] {
+            ks.enumerated().map { i, k in i >= start ? pow(k, c) : pow(k, c) * (1 + 0.5 * sin(Double(7 * i))) }
+        }
+        let expected: [(ExponentFit, Double, Int)] = [(.fig1, 0.19, 47), (.fig7, 0.37, 0), (.fig8, 0.16, 50)]
+        for (fit, c, start) in expected {
+            let values = curve(exponent: c, from: start)
+            #expect(abs(DiffusionSpectrum.fittedExponent(steps: ks, values: values, fit: fit) - c) <= 1e-12, "\(fit)")
+            for wider in ExponentFit.allCases where fit.window(count: 100)!.lowerBound > wider.window(count: 100)!.lowerBound {
+                #expect(abs(DiffusionSpectrum.fittedExponent(steps: ks, values: values, fit: wider) - c) > 1e-6, "\(fit) curve under \(wider)")
+            }
+            // One checkpoint fewer in the window changes the fit: the window starts no later than stated.
+            var early = values
+            early[start] *= 1.5
+            #expect(abs(DiffusionSpectrum.fittedExponent(steps: ks, values: early, fit: fit) - c) > 1e-6, "\(fit) with its first point moved")
+        }
     }
 }

@@ -91,7 +91,7 @@ struct AppendingTests {
         let file = try NetCDFFile.openForAppending(at: path)
         #expect(file.variableNames == before.variableNames, "existing datasets are registered in creation order")
         #expect(file.timeRecordCount == run.frames.count)
-        #expect(try file.dimensions(of: "density") == ["time"] + run.layout.axes.map(\.name))
+        #expect(try file.dimensions(of: "density") == ["t"] + run.layout.axes.map(\.name))
         #expect(try file.dimensions(of: "component_b") == ["component_b"])
         try file.close()
 
@@ -129,7 +129,7 @@ struct AppendingTests {
 
         let file = try NetCDFFile.openForAppending(at: path)
         try file.setAttribute("comment", .text("checked by hand"), on: "mass")
-        try file.defineVariable("energy", dimensions: ["time"], attributes: ["units": .text("1")])
+        try file.defineVariable("energy", dimensions: ["t"], attributes: ["units": .text("1")])
         for index in 0..<file.timeRecordCount { try file.writeRecord("energy", index: index, values: [Double(index) + 0.5]) }
         try file.appendTime(9.75)
         try file.writeRecord("mass", index: run.frames.count, values: [0.5])
@@ -140,10 +140,10 @@ struct AppendingTests {
         defer { reader.close() }
         #expect(try reader.attributeNames(of: "mass") == before.variables["mass"]!.attributes + ["comment"])
         #expect(try reader.attribute("comment", of: "mass") == .text("checked by hand"))
-        #expect(try reader.read("time") == run.frames.map(\.time) + [9.75])
+        #expect(try reader.read("t") == run.frames.map(\.time) + [9.75])
         #expect(try reader.read("mass") == run.frames.map(\.mass) + [0.5])
         #expect(try reader.read("energy") == [0.5, 1.5, 2.5, -1])
-        #expect(try reader.dimensions(of: "energy") == ["time"])
+        #expect(try reader.dimensions(of: "energy") == ["t"])
         #expect(try reader.read("density") == before.variables["density"]!.values, "records not written stay as they were")
     }
 
@@ -164,9 +164,9 @@ struct AppendingTests {
         let header = try PhaseSpaceIOTests.run(executablePath("ncdump")!, ["-h", path], in: directory)
         #expect(header.status == 0, "ncdump -h failed: \(header.error)")
         let axes = run.layout.axes.map(\.name).joined(separator: ", ")
-        for line in ["mode = 3 ;", "lag = 4 ;", "time = UNLIMITED ; // (3 currently)", "int mode(mode) ;", "double lag(lag) ;",
+        for line in ["mode = 3 ;", "lag = 4 ;", "t = UNLIMITED ; // (3 currently)", "int mode(mode) ;", "double lag(lag) ;",
                      "double spread(\(axes)) ;", "double coupling(component, component_b) ;", "double mode_weight(mode, component) ;",
-                     "double autocorrelation(lag, mode) ;", "double density(time, \(axes)) ;", ":appended_by = \"AppendingTests\" ;"] {
+                     "double autocorrelation(lag, mode) ;", "double density(t, \(axes)) ;", ":appended_by = \"AppendingTests\" ;"] {
             #expect(header.output.contains(line), "ncdump -h lacks \"\(line)\":\n\(header.output)")
         }
         #expect(!header.output.contains("phony_dim"))
@@ -186,16 +186,16 @@ struct AppendingTests {
         dimensions:
             x = 3 ;
             pair = 2 ;
-            time = UNLIMITED ;
+            t = UNLIMITED ;
         variables:
             double x(x) ;
                 x:units = "m" ;
-            double time(time) ;
-            double field(time, x, pair) ;
+            double t(t) ;
+            double field(t, x, pair) ;
                 field:units = "1" ;
         data:
             x = 0, 0.5, 1 ;
-            time = 0, 1 ;
+            t = 0, 1 ;
             field = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 ;
         }
 
@@ -205,7 +205,7 @@ struct AppendingTests {
 
         let file = try NetCDFFile.openForAppending(at: path)
         #expect(file.timeRecordCount == 2)
-        #expect(try file.dimensions(of: "field") == ["time", "x", "pair"])
+        #expect(try file.dimensions(of: "field") == ["t", "x", "pair"])
         try file.defineDimension("y", coordinates: [-1, 1], attributes: ["units": .text("m")])
         try file.defineVariable("grid", dimensions: ["y", "x", "pair"], attributes: ["units": .text("1")])
         try file.write("grid", values: (0..<12).map(Double.init))
@@ -213,7 +213,7 @@ struct AppendingTests {
 
         let header = try PhaseSpaceIOTests.run(executablePath("ncdump")!, ["-h", path], in: directory)
         #expect(header.status == 0, "ncdump -h failed: \(header.error)")
-        for line in ["y = 2 ;", "double grid(y, x, pair) ;", "double field(time, x, pair) ;", "pair = 2 ;"] {
+        for line in ["y = 2 ;", "double grid(y, x, pair) ;", "double field(t, x, pair) ;", "pair = 2 ;"] {
             #expect(header.output.contains(line), "ncdump -h lacks \"\(line)\":\n\(header.output)")
         }
         let reader = try NetCDFReader(path: path)
@@ -232,9 +232,9 @@ struct AppendingTests {
         let path = directory.file("data.nc")
         let write = """
         import sys, numpy as np, xarray as xr
-        ds = xr.Dataset({"field": (("time", "x"), np.arange(6.0).reshape(2, 3), {"units": "1"})},
-                        coords={"time": [0.0, 1.0], "x": [0.0, 0.5, 1.0]}, attrs={"title": "from xarray"})
-        ds.to_netcdf(sys.argv[1], engine=sys.argv[2], unlimited_dims=["time"])
+        ds = xr.Dataset({"field": (("t", "x"), np.arange(6.0).reshape(2, 3), {"units": "1"})},
+                        coords={"t": [0.0, 1.0], "x": [0.0, 0.5, 1.0]}, attrs={"title": "from xarray"})
+        ds.to_netcdf(sys.argv[1], engine=sys.argv[2], unlimited_dims=["t"])
         """
         let (added, dims, existing, dimension): (String, String, String, String)
         if writer == "sgdfp" {

@@ -38,7 +38,7 @@ struct InteroperabilityTests {
         let ncdump = try run(executablePath("ncdump")!, ["-h", path], in: directory)
         #expect(ncdump.status == 0, "ncdump -h failed: \(ncdump.error)")
         let axes = d == 1 ? "theta, v" : "theta1, theta2, v1, v2"
-        for line in ["time = UNLIMITED", "double density(time, \(axes))", "double covariance(time, component, component_b)",
+        for line in ["t = UNLIMITED", "double density(t, \(axes))", "double covariance(t, component, component_b)",
                      "int component(component)", ":Conventions = \"CF-1.10\"", "density:units = \"1\""] {
             #expect(ncdump.output.contains(line), "ncdump -h lacks \"\(line)\":\n\(ncdump.output)")
         }

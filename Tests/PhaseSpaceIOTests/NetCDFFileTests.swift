@@ -52,7 +52,7 @@ struct NetCDFFileTests {
         try file.defineDimension("y", coordinates: [-1, 1], attributes: ["units": .text("m")])
         try file.defineTimeDimension(attributes: ["units": .text("s")])
         try file.defineVariable("field", dimensions: ["x", "y"], attributes: ["units": .text("1")], fillValue: -999, compress: true)
-        try file.defineVariable("series", dimensions: ["time", "y"], attributes: ["units": .text("1")], compress: true)
+        try file.defineVariable("series", dimensions: ["t", "y"], attributes: ["units": .text("1")], compress: true)
         try file.defineVariable("scalar", dimensions: [], attributes: ["units": .text("1")])
         let field = sampleValues(count: 6, seed: 1)
         try file.write("field", values: field)
@@ -66,7 +66,7 @@ struct NetCDFFileTests {
         #expect(throws: PhaseSpaceIOError.self) { try file.write("field", values: [1]) }
         #expect(throws: PhaseSpaceIOError.self) { try file.write("series", values: [1, 2]) }
         #expect(throws: PhaseSpaceIOError.self) {
-            try file.defineVariable("bad", dimensions: ["y", "time"], attributes: [:])
+            try file.defineVariable("bad", dimensions: ["y", "t"], attributes: [:])
         }
         #expect(throws: PhaseSpaceIOError.self) {
             try file.defineVariable("bad", dimensions: ["z"], attributes: [:])
@@ -83,13 +83,13 @@ struct NetCDFFileTests {
 
         let reader = try NetCDFReader(path: path)
         defer { reader.close() }
-        #expect(reader.variableNames == ["x", "y", "time", "field", "series", "scalar"], "creation order")
+        #expect(reader.variableNames == ["x", "y", "t", "field", "series", "scalar"], "creation order")
         #expect(try reader.read("field") == field)
         #expect(try reader.read("series") == [1, 2, 3, 4])
-        #expect(try reader.read("time") == [0, 0.5])
+        #expect(try reader.read("t") == [0, 0.5])
         #expect(try reader.read("scalar") == [42.5])
         #expect(try reader.shape(of: "scalar") == [])
-        #expect(try reader.dimensions(of: "series") == ["time", "y"])
+        #expect(try reader.dimensions(of: "series") == ["t", "y"])
         #expect(try reader.attribute("_FillValue", of: "field") == .doubles([-999]))
         #expect(try reader.readRecord("series", index: 1) == [3, 4])
         #expect(throws: PhaseSpaceIOError.self) { try reader.readRecord("series", index: 2) }

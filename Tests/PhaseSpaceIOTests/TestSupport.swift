@@ -112,33 +112,33 @@ struct SampleRun {
         let names = layout.axes.map(\.name)
         let n = names.count
         var result: [(String, [String], [Double])] = layout.axes.map { ($0.name, [$0.name], $0.values) }
-        result.append(("time", ["time"], frames.map(\.time)))
+        result.append(("t", ["t"], frames.map(\.time)))
         result.append(("component", ["component"], (0..<n).map(Double.init)))
         result.append(("component_b", ["component_b"], (0..<n).map(Double.init)))
-        result.append(("mass", ["time"], frames.map(\.mass)))
-        result.append(("min_density", ["time"], frames.map(\.minDensity)))
-        result.append(("negative_mass", ["time"], frames.map(\.negativeMass)))
-        result.append(("step_size", ["time"], frames.map(\.stepSize)))
-        result.append(("mean", ["time", "component"], frames.flatMap(\.mean)))
-        result.append(("covariance", ["time", "component", "component_b"], frames.flatMap(\.covariance)))
+        result.append(("mass", ["t"], frames.map(\.mass)))
+        result.append(("min_density", ["t"], frames.map(\.minDensity)))
+        result.append(("negative_mass", ["t"], frames.map(\.negativeMass)))
+        result.append(("step_size", ["t"], frames.map(\.stepSize)))
+        result.append(("mean", ["t", "component"], frames.flatMap(\.mean)))
+        result.append(("covariance", ["t", "component", "component_b"], frames.flatMap(\.covariance)))
         if layout.writeFullDensity {
-            result.append(("density", ["time"] + names, frames.flatMap(\.density)))
+            result.append(("density", ["t"] + names, frames.flatMap(\.density)))
         }
         for (offset, key) in layout.marginalKeys.enumerated() {
             let (i, j) = layout.marginalPairs[offset]
-            result.append(("density_\(key)", ["time", names[i], names[j]], frames.flatMap { $0.marginals[key]! }))
+            result.append(("density_\(key)", ["t", names[i], names[j]], frames.flatMap { $0.marginals[key]! }))
         }
         if layout.hasExactSolution {
             if layout.writeFullDensity {
-                result.append(("exact_density", ["time"] + names, frames.flatMap(\.exactDensity)))
+                result.append(("exact_density", ["t"] + names, frames.flatMap(\.exactDensity)))
             }
             for (offset, key) in layout.marginalKeys.enumerated() {
                 let (i, j) = layout.marginalPairs[offset]
-                result.append(("exact_density_\(key)", ["time", names[i], names[j]], frames.flatMap { $0.exactMarginals[key]! }))
+                result.append(("exact_density_\(key)", ["t", names[i], names[j]], frames.flatMap { $0.exactMarginals[key]! }))
             }
-            result.append(("exact_mean", ["time", "component"], frames.flatMap(\.exactMean)))
-            result.append(("exact_covariance", ["time", "component", "component_b"], frames.flatMap(\.exactCovariance)))
-            result.append(("relative_l1_error", ["time"], frames.map { 1e-10 * $0.stepSize }))
+            result.append(("exact_mean", ["t", "component"], frames.flatMap(\.exactMean)))
+            result.append(("exact_covariance", ["t", "component", "component_b"], frames.flatMap(\.exactCovariance)))
+            result.append(("relative_l1_error", ["t"], frames.map { 1e-10 * $0.stepSize }))
         }
         return result
     }
@@ -147,7 +147,7 @@ struct SampleRun {
     /// Swift's shortest round-trip representation, which Python parses back to the same double.
     var expectationJSON: String {
         var dimensions = layout.axes.map { "\(json($0.name)): \($0.values.count)" }
-        dimensions.append("\"time\": \(frames.count)")
+        dimensions.append("\"t\": \(frames.count)")
         dimensions.append("\"component\": \(layout.axes.count)")
         dimensions.append("\"component_b\": \(layout.axes.count)")
         var root = ["\"Conventions\": \"CF-1.10\""]
@@ -158,14 +158,14 @@ struct SampleRun {
         root.append("\"wall_time_seconds\": 0.125")
         let variables = expectedVariables.map { v in
             let attributes = v.name == "component" ? ", \"attributes\": {\"units\": \"1\", \"flag_meanings\": \(json(layout.axes.map(\.name).joined(separator: " ")))}"
-                : v.name == "time" ? ", \"attributes\": {\"units\": \"1\", \"long_name\": \"continuous time t = learning_rate * step\"}"
+                : v.name == "t" ? ", \"attributes\": {\"units\": \"1\", \"long_name\": \"continuous time t = learning_rate * step\"}"
                 : ""
             return "\(json(v.name)): {\"dims\": [\(v.dims.map(json).joined(separator: ", "))], \"values\": [\(v.values.map { "\($0)" }.joined(separator: ", "))]\(attributes)}"
         }
         return """
         {"root_attributes": {\(root.joined(separator: ", "))},
          "dimensions": {\(dimensions.joined(separator: ", "))},
-         "unlimited": ["time"],
+         "unlimited": ["t"],
          "variables": {\(variables.joined(separator: ",\n  "))}}
 
         """

@@ -68,13 +68,13 @@ import Testing
             d = sys.argv[1]
             shutil.copy(d + "/good.h5", d + "/reversed.h5")
             with h5py.File(d + "/reversed.h5", "r+") as f:
-                f["time"][...] = f["time"][()][::-1]
+                f["t"][...] = f["t"][()][::-1]
             shutil.copy(d + "/good.h5", d + "/integer.h5")
             with h5py.File(d + "/integer.h5", "r+") as f:
                 values = f["density"][()]
                 del f["density"]
                 f.create_dataset("density", data=(values * 1000).astype("int32"), maxshape=(None,) + values.shape[1:])
-                for i, name in enumerate(["time", "theta", "v"]):
+                for i, name in enumerate(["t", "theta", "v"]):
                     f["density"].dims[i].attach_scale(f[name])
             """
         let (status, message) = try SGDFPBinary.python(["-c", script, dir.path])

@@ -22,6 +22,25 @@ import Testing
         let sgd = try file.read("msd_sgd"), exact = try file.read("msd_discrete"), error = try file.read("msd_sgd_error")
         for i in 0..<3 { #expect(abs(sgd[i] - exact[i]) <= 4 * error[i], "k index \(i)") }
         #expect(sgd[3].isNaN)   // 316 > --simulate-to
+        #expect(try file.attribute("exponent_fit")?.text == "fig1")
+    }
+
+    /// The protocol chosen is the one printed and written, and its exponent is the library's for that window.
+    @Test func fitChoosesThePapersProtocol() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var exponents: [Double] = []
+        for fit in ["fig1", "fig7", "fig8"] {
+            let r = try SGDFPBinary.run(["diffusion", "--to", "1e5", "--fit", fit, "-q", "-o", "\(fit).h5"], in: dir)
+            #expect(r.status == 0 && r.stdout.contains("the paper's Fig. \(fit.dropFirst(3))"), "\(r.stdout) \(r.stderr)")
+            let file = try NetCDFReader(path: dir.appendingPathComponent("\(fit).h5").path)
+            defer { file.close() }
+            #expect(try file.attribute("exponent_fit")?.text == fit)
+            exponents.append(try #require(file.attribute("fitted_exponent_continuous")?.numbers?.first))
+        }
+        #expect(Set(exponents).count == 3, "\(exponents)")
+        let refused = try SGDFPBinary.run(["diffusion", "--fit", "fig2", "-o", "x.h5"], in: dir)
+        #expect(refused.status == 1 && refused.stderr.hasPrefix("sgdfp: error:") && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.h5").path))
     }
 
     @Test func replicasFromTheFokkerPlanckSolverMatchTheTheory() throws {

@@ -34,7 +34,7 @@ import Testing
         let solve = try SGDFPBinary.run(["inspect", "solve.h5"], in: dir).stdout
         #expect(solve.contains("learning_rate = 0.1") && solve.contains("temperature = 0.5"))
         #expect(solve.contains("theta  48") && solve.contains("Times: 2 frames from t = 0 to 0.5"), "\(solve)")
-        #expect(solve.contains("(time, theta, v)") && solve.contains("2×48×48"))
+        #expect(solve.contains("(t, theta, v)") && solve.contains("2×48×48"))
         let validate = try SGDFPBinary.run(["inspect", "--json", "validate.h5"], in: dir).stdout
         let report = (try JSONSerialization.jsonObject(with: Data(validate.utf8)) as? [String: Any])?["validation"] as? [String: Any]
         #expect((report?["claims"] as? [Any])?.isEmpty == false)

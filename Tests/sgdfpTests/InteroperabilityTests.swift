@@ -14,17 +14,17 @@ struct SolveOutputInteroperabilityTests {
         let script = """
             import sys, numpy as np, xarray as xr, h5py
             ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
-            assert list(ds["density"].dims) == ["time", "theta1", "theta2", "v1", "v2"], ds["density"].dims
-            assert ds.sizes["theta1"] == 24 and ds.sizes["time"] == 2, dict(ds.sizes)
+            assert list(ds["density"].dims) == ["t", "theta1", "theta2", "v1", "v2"], ds["density"].dims
+            assert ds.sizes["theta1"] == 24 and ds.sizes["t"] == 2, dict(ds.sizes)
             assert not any(d.startswith("phony") for d in ds.dims), list(ds.dims)
             for pair in ["theta1_theta2", "theta1_v1", "theta1_v2", "theta2_v1", "theta2_v2", "v1_v2"]:
                 assert "density_" + pair in ds and "exact_density_" + pair in ds, pair
-            assert list(ds["covariance"].dims) == ["time", "component", "component_b"]
+            assert list(ds["covariance"].dims) == ["t", "component", "component_b"]
             dv = np.prod([float(ds[a][1] - ds[a][0]) for a in ["theta1", "theta2", "v1", "v2"]])
-            assert abs(float(ds["density"].isel(time=-1).sum()) * dv - float(ds["mass"][-1])) < 1e-12
+            assert abs(float(ds["density"].isel(t=-1).sum()) * dv - float(ds["mass"][-1])) < 1e-12
             with h5py.File(sys.argv[1], "r") as f:
                 np.testing.assert_array_equal(f["theta1"][:], ds["theta1"].values)
-                np.testing.assert_array_equal(f["density"][-1], ds["density"].isel(time=-1).values)
+                np.testing.assert_array_equal(f["density"][-1], ds["density"].isel(t=-1).values)
                 assert f.attrs["Conventions"] in (b"CF-1.10", "CF-1.10")
             for v in ds.variables.values():
                 assert "units" in v.attrs and "long_name" in v.attrs, v.name
@@ -91,7 +91,7 @@ struct SolveOutputInteroperabilityTests {
             analysed = dict(one)
             for k in ["stationary_density", "exact_stationary_density", "exact_precision", "exact_circulation"]:
                 analysed.pop(k)
-            analysed["density"] = ["time", "theta", "v"]
+            analysed["density"] = ["t", "theta", "v"]
             check(sys.argv[3], analysed)
             check(sys.argv[4], two)
             ds = xr.open_dataset(sys.argv[4], engine="h5netcdf")
@@ -113,8 +113,29 @@ struct SolveOutputInteroperabilityTests {
         }
     }
 
-    @Test("Every output kind converts to netCDF classic (nccopy -k nc7 and nc3) with its variables and root attributes")
-    func everyOutputKindConvertsToNetCDFClassic() throws {
+    @Test("A solve output of an earlier version, whose record coordinate is named time, is still inspected, analysed and continued")
+    func filesWithTheLegacyTimeCoordinateStillRead() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try #require(try SGDFPBinary.run(["solve", "--points", "48", "--stop", "0.5", "-q", "-o", "old.h5", "--set", "grid.frame=\"fixed\""], in: dir).status == 0)
+        // Moving the dimension scale renames the dimension for netCDF and keeps every variable attached to it.
+        let rename = "import h5py, sys\nwith h5py.File(sys.argv[1], 'a') as f:\n    f.move('t', 'time')\n"
+        let (status, message) = try Self.python(rename, ["old.h5"], in: dir)
+        try #require(status == 0, "\(message)")
+        #expect(try SGDFPBinary.runShell("ncdump -h old.h5 | grep -q 'time = UNLIMITED'", in: dir).status == 0)
+        let inspect = try SGDFPBinary.run(["inspect", "old.h5"], in: dir)
+        #expect(inspect.status == 0 && inspect.stdout.contains("2 frames"), "\(inspect.stdout) \(inspect.stderr)")
+        let analyze = try SGDFPBinary.run(["analyze", "old.h5", "-q", "-o", "old.an.h5"], in: dir)
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        let continued = try SGDFPBinary.run(["solve", "-q", "-o", "next.h5", "--set", "grid.frame=\"fixed\"", "--set", "initial.kind=\"file\"",
+                                             "--set", "initial.file=\"old.h5\"", "--set", "time.stop=1"], in: dir)
+        #expect(continued.status == 0, "\(continued.stderr)")
+    }
+
+    @Test("Every output kind converts to netCDF classic (nccopy -k nc7 and nc3) with its variables and root attributes, and passes the IOOS compliance checker's CF 1.10 suite")
+    func everyOutputKindConvertsToNetCDFClassicAndPassesTheCFChecker() throws {
+        let checker = URL(fileURLWithPath: try #require(ProcessInfo.processInfo.environment["SGDFP_PYTHON"])).deletingLastPathComponent()
+            .appendingPathComponent("compliance-checker").path
         let dir = try SGDFPBinary.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let p1 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P1.toml").path
@@ -138,6 +159,9 @@ struct SolveOutputInteroperabilityTests {
                 }
                 #expect(names(header.stdout).count > 10 && names(copy.stdout) == names(header.stdout), "\(file) as \(kind)")
             }
+            // The checker knows files by their extension.
+            let cf = try SGDFPBinary.runShell("cp \(file) checked.nc && '\(checker)' --test cf:1.10 checked.nc", in: dir)
+            #expect(cf.status == 0 && cf.stdout.contains("All tests passed!"), "\(file): \(cf.stdout.suffix(3000)) \(cf.stderr)")
         }
     }
 }

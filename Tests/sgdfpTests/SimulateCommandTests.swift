@@ -17,8 +17,8 @@ import Testing
         let file = try NetCDFReader(path: dir.appendingPathComponent("sim.h5").path)
         defer { file.close() }
         #expect(try file.dimensions(of: "sgd_histogram") == ["theta", "v"])
-        #expect(try file.dimensions(of: "sgd_covariance") == ["time", "component", "component_b"])
-        #expect(try file.dimensions(of: "sgd_trajectory") == ["time", "chain", "component"])
+        #expect(try file.dimensions(of: "sgd_covariance") == ["t", "component", "component_b"])
+        #expect(try file.dimensions(of: "sgd_trajectory") == ["t", "chain", "component"])
         let sim = try file.read("sgd_stationary_covariance"), err = try file.read("sgd_stationary_covariance_error")
         let exact = try file.read("discrete_stationary_covariance")
         for i in [0, 3] { #expect(abs(sim[i] - exact[i]) <= 4 * err[i]) }

@@ -14,8 +14,8 @@ import Testing
         let file = try NetCDFReader(path: dir.appendingPathComponent("sgdfp-example.h5").path)
         defer { file.close() }
         #expect(try file.shape(of: "density") == [3, 64, 64])
-        #expect(try file.dimensions(of: "density") == ["time", "theta", "v"])
-        #expect(try file.read("time") == [0, 0.5, 1])
+        #expect(try file.dimensions(of: "density") == ["t", "theta", "v"])
+        #expect(try file.read("t") == [0, 0.5, 1])
         let mass = try file.read("mass")
         #expect(mass.allSatisfy { abs($0 - 1) < 1e-9 })   // the start is a normalised Gaussian well inside the box
         #expect(try file.attribute("Conventions") == .text("CF-1.10"))
@@ -69,7 +69,7 @@ import Testing
         #expect(second.status == 0, "\(second.stderr)")
         let b = try NetCDFReader(path: dir.appendingPathComponent("b.h5").path)
         defer { b.close() }
-        #expect(try b.read("time") == [0.5, 0.75, 1])
+        #expect(try b.read("t") == [0.5, 0.75, 1])
         let a = try NetCDFReader(path: dir.appendingPathComponent("a.h5").path)
         defer { a.close() }
         // The restart passes through one velocity transform and back: equal to round-off.

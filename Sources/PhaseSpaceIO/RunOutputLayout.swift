@@ -27,9 +27,12 @@ public struct RunOutputLayout: Sendable {
     /// With four axes, write `density_<a>_<b>(time, a, b)` for the six pairs a < b in axis order. With
     /// two axes the only pair would repeat `density`, so nothing is written.
     public var writeMarginals: Bool
-    /// Write the exact solution: `exact_density` (when the full density is written),
+    /// Write the exact solution: `exact_density` (when the full density is written and `writeExactDensity`),
     /// `exact_density_<a>_<b>` (when marginals are written), `exact_mean` and `exact_covariance`.
     public var hasExactSolution: Bool
+    /// Write the full `exact_density` beside the full density (in 4-D it doubles the file, while the exact
+    /// marginals and moments say what it would).
+    public var writeExactDensity: Bool
     /// Write `exact_mean` and `exact_covariance` even without an exact density (e.g. exact moments of
     /// state-dependent noise).
     public var hasExactMoments: Bool
@@ -43,8 +46,9 @@ public struct RunOutputLayout: Sendable {
     public var rootAttributes: [String: AttributeValue]
 
     public init(axes: [PhaseSpaceAxis], writeFullDensity: Bool = true, writeMarginals: Bool = true,
-                hasExactSolution: Bool = false, hasExactMoments: Bool = false, writesFrame: Bool = false,
+                hasExactSolution: Bool = false, writeExactDensity: Bool = true, hasExactMoments: Bool = false, writesFrame: Bool = false,
                 writesNextStep: Bool = false, rootAttributes: [String: AttributeValue] = [:]) {
+        self.writeExactDensity = writeExactDensity
         self.writesFrame = writesFrame
         self.writesNextStep = writesNextStep
         self.axes = axes
@@ -71,6 +75,9 @@ public struct RunOutputLayout: Sendable {
         guard writeMarginals else { return [] }
         return marginalPairs.map { "\(axes[$0.0].name)_\(axes[$0.1].name)" }
     }
+
+    /// Whether the full `exact_density` is written.
+    public var writesExactFullDensity: Bool { hasExactSolution && writeFullDensity && writeExactDensity }
 
     /// Whether `exact_mean` and `exact_covariance` are written.
     public var writesExactMoments: Bool { hasExactSolution || hasExactMoments }

@@ -64,7 +64,7 @@ public final class RunOutputWriter {
             try file.writeRecord(RunVariable.marginal(key), index: index, values: frame.marginals[key]!)
         }
         if layout.hasExactSolution {
-            if layout.writeFullDensity, let exact = frame.exactDensity {
+            if layout.writesExactFullDensity, let exact = frame.exactDensity {
                 try file.writeRecord(RunVariable.exactDensity, index: index, values: exact)
             }
             for key in layout.marginalKeys {
@@ -208,7 +208,7 @@ public final class RunOutputWriter {
                        "marginal probability density of (\(a.name), \(b.name))", Self.inverseUnits([a.units, b.units]), compress: true)
         }
         if layout.hasExactSolution {
-            if layout.writeFullDensity {
+            if layout.writesExactFullDensity {
                 try define(RunVariable.exactDensity, [time] + labels, "exact phase-space \(densityName)", densityUnits, compress: true)
             }
             for (i, j) in layout.writeMarginals ? layout.marginalPairs : [] {
@@ -291,7 +291,7 @@ public final class RunOutputWriter {
         let keys = layout.marginalKeys
         try checkMarginals(frame.marginals, keys: keys, what: "marginal", time: frame.time)
         if layout.hasExactSolution {
-            if layout.writeFullDensity {
+            if layout.writesExactFullDensity {
                 guard let exact = frame.exactDensity, exact.count == points else {
                     throw fail("Frame at t = \(frame.time) lacks an exact density of \(points) values; pass it or set hasExactSolution to false.")
                 }

@@ -123,6 +123,7 @@ struct ConfigurationDecoder {
         var s = base
         if let x = try r.required("path", r.string) { s.path = x }
         if let x = try r.required("full_density", r.toggle) { s.fullDensity = x }
+        if let x = try r.required("exact_density", r.toggle) { s.exactDensity = x }
         if let x = try r.required("keep_inaccurate", r.boolean) { s.keepInaccurate = x }
         if let x = try r.required("compression", r.integer) { s.compression = x }
         return s

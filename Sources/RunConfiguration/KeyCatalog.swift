@@ -91,6 +91,8 @@ extension RunConfiguration {
               help: "HDF5 output file (default \"sgdfp-example.h5\")"),
         .init(section: "output", name: "full_density", expectation: "\"auto\", true or false",
               help: "write the full density in every frame (default \"auto\": by size; 2-D marginals are always written)"),
+        .init(section: "output", name: "exact_density", expectation: "\"auto\", true or false",
+              help: "write the full exact density beside the full density (default \"auto\": for one parameter only, since in 4-D it doubles the file; the exact marginals and moments are always written)"),
         .init(section: "output", name: "keep_inaccurate", expectation: "true or false",
               help: "keep a solve whose field fails its own checks (relative L¹ distance to the exact law above 1e-2, negative mass above 1e-2, a variance ≤ 0), or a stationary density more than 1e-2 from the exact law, instead of stopping with an error (default false)"),
         .init(section: "output", name: "compression", expectation: "an integer from 0 to 9",

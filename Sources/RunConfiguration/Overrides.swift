@@ -4,7 +4,7 @@ extension RunConfiguration {
     /// Sets one key from the command line, e.g. `apply(override: "sgd.learning_rate", value: "0.05")`.
     ///
     /// The value is read as a TOML value (`0.05`, `[[1, 0], [0, 2]]`, `"loss-hessian"`, `true`). Keys that take
-    /// text also accept bare words (`loss-hessian`, `out.h5`), and so do `grid.box` and `output.full_density`
+    /// text also accept bare words (`loss-hessian`, `out.h5`), and so do `grid.box`, `output.full_density` and `output.exact_density`
     /// (`auto`). Optional keys are unset with `none` or an empty value (`initial.file` only with an empty value).
     /// A new `loss.hessian` or `loss.minimum` carries along the minimum and initial mean and covariance
     /// that are still at their defaults. Shapes are checked by `validated()`.
@@ -35,7 +35,7 @@ extension RunConfiguration {
     private static let textKeys: Set<String> = [
         "noise.model", "initial.kind", "initial.file", "grid.wisdom", "time.scheme", "output.path",
     ]
-    private static let wordKeys: Set<String> = ["grid.box", "output.full_density"]
+    private static let wordKeys: Set<String> = ["grid.box", "output.full_density", "output.exact_density"]
     private static let unsettableKeys: Set<String> = [
         "sgd.dataset_size", "noise.matrix", "initial.weights", "initial.means", "initial.covariances", "time.step",
     ]

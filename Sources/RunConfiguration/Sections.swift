@@ -280,15 +280,20 @@ public struct OutputSection: Sendable, Equatable {
     public var path: String
     /// Whether frames carry the full density (`auto`: the solver decides by size; 2-D marginals are always written).
     public var fullDensity: Toggle
+    /// Whether frames carry the full exact density beside the full density (`auto`: for one parameter only;
+    /// its marginals and moments are always written).
+    public var exactDensity: Toggle
     /// Keep a solve whose density strays from the exact law by more than the solver's own check allows.
     public var keepInaccurate: Bool
     /// Deflate level of the fields (after shuffle), 0 for none.
     public var compression: Int
 
     /// Every argument defaults to the built-in example's value.
-    public init(path: String = "sgdfp-example.h5", fullDensity: Toggle = .auto, keepInaccurate: Bool = false, compression: Int = 0) {
+    public init(path: String = "sgdfp-example.h5", fullDensity: Toggle = .auto, exactDensity: Toggle = .auto, keepInaccurate: Bool = false,
+                compression: Int = 0) {
         self.path = path
         self.fullDensity = fullDensity
+        self.exactDensity = exactDensity
         self.keepInaccurate = keepInaccurate
         self.compression = compression
     }

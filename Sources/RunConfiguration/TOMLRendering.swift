@@ -81,6 +81,11 @@ extension RunConfiguration {
         case .on: put("full_density", .boolean(true))
         case .off: put("full_density", .boolean(false))
         }
+        switch output.exactDensity {
+        case .auto: put("exact_density", .string("auto"))
+        case .on: put("exact_density", .boolean(true))
+        case .off: put("exact_density", .boolean(false))
+        }
         put("keep_inaccurate", .boolean(output.keepInaccurate))
         put("compression", .integer(output.compression))
         return lines.joined(separator: "\n") + "\n"

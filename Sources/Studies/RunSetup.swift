@@ -28,6 +28,8 @@ public struct RunSetup: Sendable {
     /// the state it continues from (nil: the fixed frame).
     public let adaptedFrame: (grid: PhaseSpaceGrid, frame: Frame, reason: String, state: [Double]?)?
     public let writeFullDensity: Bool
+    /// Whether frames carry the full exact density beside it (`[output] exact_density`).
+    public let writeExactDensity: Bool
     /// Whether the density is drawn on the axis-aligned grid each frame: always in the fixed frame, and in
     /// an adapted one only when the full field is written (moments, errors and marginals come from the frame).
     public var drawsDensity: Bool { adaptedFrame == nil || writeFullDensity }
@@ -202,12 +204,17 @@ public struct RunSetup: Sendable {
         // The file's size before compression, against the room left for it (a full disk ends the run late).
         let frames = ((config.time.stop - startTime) / config.time.outputEvery).rounded(.up) + 1
         let fields = (full ? Double(grid.pointCount) : 0) + (d > 1 ? 6 * Double(grid.axes[0].points * grid.axes[0].points) : 0)
-        let bytes = frames * 8 * fields * (exact?.hasDensity == true ? 2 : 1)
+        let exactFull = full && exact?.hasDensity == true && Self.writesExactDensity(config.output.exactDensity, parameterDimension: d)
+        if config.output.exactDensity == .on && !exactFull {
+            warnings.append("[output] exact_density = true writes nothing here: it needs the full density ([output] full_density) and an exact density (constant noise).")
+        }
+        let exactFields = (exactFull ? Double(grid.pointCount) : 0) + (exact?.hasDensity == true && d > 1 ? 6 * Double(grid.axes[0].points * grid.axes[0].points) : 0)
+        let bytes = frames * 8 * (fields + exactFields)
         if let free = OutputPaths.freeBytes(for: config.output.path), bytes > free {
             warnings.append(String(format: "The output may need up to %.3g GB before compression, and %.3g GB are free where it is written; free space, write fewer frames (a larger [time] output_every) or set [output] full_density = false.", bytes / 1e9, free / 1e9))
         }
         return RunSetup(configuration: config, scheme: scheme.name, sde: sde, dynamics: dynamics, start: start, startTime: startTime,
-                        exact: exact, grid: grid, adaptedFrame: adapted, writeFullDensity: full, warnings: warnings,
+                        exact: exact, grid: grid, adaptedFrame: adapted, writeFullDensity: full, writeExactDensity: exactFull, warnings: warnings,
                         boundaryTolerance: boundaryTolerance, substepNorm: substepNorm, discretisationFloor: floor)
     }
 
@@ -217,6 +224,15 @@ public struct RunSetup: Sendable {
         case .on: true
         case .off: grid.parameterDimension == 1
         case .auto: grid.parameterDimension == 1 || grid.pointCount <= 64 * 64 * 64 * 64
+        }
+    }
+
+    /// Whether frames carry the full exact density beside the full density: for one parameter by default.
+    static func writesExactDensity(_ setting: Toggle, parameterDimension d: Int) -> Bool {
+        switch setting {
+        case .on: true
+        case .off: false
+        case .auto: d == 1
         }
     }
 

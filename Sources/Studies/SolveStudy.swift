@@ -158,7 +158,7 @@ final class SolveFrameWriter: FrameObserver {
             out.exactCovariance = record.exactCovariance
             if record.l1Error != nil {
                 let field = comparison?.exactField.map { UnsafeBufferPointer($0.buffer) }
-                if layout.writeFullDensity { out.exactDensity = field }
+                if layout.writesExactFullDensity { out.exactDensity = field }
                 if marginals {
                     if frame.frameView != nil {
                         out.exactMarginals = try comparison?.exact.density(at: frame.time)?.pairMarginals(on: grid, origin: origin) ?? [:]
@@ -202,6 +202,7 @@ enum SolveProduct {
     static func layout(_ setup: RunSetup) -> RunOutputLayout {
         RunOutputLayout(axes: AxisNaming.axes(setup.grid, origin: setup.dynamics.stationaryPoint), writeFullDensity: setup.writeFullDensity,
                         writeMarginals: setup.grid.parameterDimension > 1, hasExactSolution: setup.exact?.hasDensity ?? false,
+                        writeExactDensity: setup.writeExactDensity,
                         hasExactMoments: setup.exact != nil, writesFrame: setup.adaptedFrame != nil,
                         writesNextStep: (try? TimeSteppers.entry(setup.scheme))?.isAdaptive ?? false,
                         rootAttributes: ["time_scheme": .text(setup.scheme), "frame": .text(setup.adaptedFrame == nil ? "fixed" : "adapted"),

@@ -80,6 +80,33 @@ import Testing
 
     /// Fields are written uncompressed unless [output] compression asks for deflate (after shuffle), which
     /// shrinks the file and leaves every value as it was.
+    /// In 4-D the full exact density would double the density's share of the file; by default only its marginals and moments are
+    /// written, and `[output] exact_density = true` adds it. For one parameter it is there by default.
+    @Test func exactFullDensityIsOptionalInFourDimensions() throws {
+        let dir = try SGDFPBinary.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p3 = SGDFPBinary.repositoryRoot.appendingPathComponent("notebooks-data/P3.toml").path
+        var sizes: [Int] = []
+        for (name, setting) in [("default.h5", [String]()), ("exact.h5", ["--set", "output.exact_density=true"])] {
+            let r = try SGDFPBinary.run(["solve", p3, "--stop", "0.5", "-q", "--no-xdmf", "--planning", "estimate", "--set", "grid.points=16",
+                                         "--set", "output.full_density=true", "-o", name] + setting, in: dir)
+            try #require(r.status == 0, "\(r.stderr)")
+            let file = try NetCDFReader(path: dir.appendingPathComponent(name).path)
+            defer { file.close() }
+            #expect(file.hasVariable("density") && file.hasVariable("exact_density_theta1_v2") && file.hasVariable("exact_mean"))
+            #expect(file.hasVariable("exact_density") == !setting.isEmpty, "\(name)")
+            sizes.append(try #require(try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(name).path)[.size] as? Int))
+        }
+        // Two frames of 16⁴ float64 values more (the rest of the file is the same, among it the 32⁴ frame state).
+        let field = 2 * 65_536 * 8
+        #expect(sizes[1] - sizes[0] >= field && sizes[1] - sizes[0] < field + 65_536, "\(sizes)")
+        let oneParameter = try SGDFPBinary.run(["solve", "--points", "32", "--stop", "0.5", "-q", "--no-xdmf", "-o", "d1.h5"], in: dir)
+        try #require(oneParameter.status == 0, "\(oneParameter.stderr)")
+        let file = try NetCDFReader(path: dir.appendingPathComponent("d1.h5").path)
+        defer { file.close() }
+        #expect(file.hasVariable("exact_density"))
+    }
+
     @Test func compressionOnlyWhenAskedFor() throws {
         let dir = try SGDFPBinary.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -8,12 +8,15 @@ public struct PhaseSpaceAxis: Sendable, Equatable {
     public var units: String
     /// Grid coordinates, increasing.
     public var values: [Double]
+    /// What the coordinate is, as a formula (`description`), where the short `long_name` leaves it out.
+    public var description: String?
 
-    public init(name: String, longName: String, units: String, values: [Double]) {
+    public init(name: String, longName: String, units: String, values: [Double], description: String? = nil) {
         self.name = name
         self.longName = longName
         self.units = units
         self.values = values
+        self.description = description
     }
 }
 
@@ -90,6 +93,10 @@ public enum RunVariable {
     public static let time = "t"
     /// The record coordinate's name in files of earlier sgdfp versions, which every reader still accepts.
     public static let legacyTime = "time"
+    /// The attributes of the record coordinate `t`: a short plot label, and what t is.
+    public static let timeAttributes: [String: AttributeValue] = [
+        "long_name": .text("time t"), "units": .text("1"), "description": .text("t = learning_rate * step (dimensionless)"),
+    ]
     public static let component = "component"
     public static let componentB = "component_b"
     public static let mass = "mass"

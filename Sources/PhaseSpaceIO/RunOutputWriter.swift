@@ -175,12 +175,10 @@ public final class RunOutputWriter {
         }
 
         for axis in layout.axes {
-            try file.defineDimension(axis.name, coordinates: axis.values,
-                                     attributes: ["long_name": .text(axis.longName), "units": .text(axis.units)])
+            try file.defineDimension(axis.name, coordinates: axis.values, attributes: ["long_name": .text(axis.longName), "units": .text(axis.units)]
+                                        .merging(axis.description.map { ["description": .text($0)] } ?? [:]) { $1 })
         }
-        try file.defineTimeDimension(attributes: [
-            "long_name": .text("continuous time t = learning_rate * step"), "units": .text("1"),
-        ])
+        try file.defineTimeDimension(attributes: RunVariable.timeAttributes)
         let labels = axisNames
         let listed = labels.joined(separator: ", ")
         try file.defineIndexDimension(RunVariable.component, labels: labels,

@@ -46,38 +46,43 @@ struct AnalysisProduct {
         }
     }
 
-    func field(_ name: String, _ values: [Double], longName: String, units: String = "1", fill: Bool = false) throws {
-        try field(name, values, dimensions: axisNames, longName: longName, units: units, fill: fill)
+    func field(_ name: String, _ values: [Double], longName: String, description: String? = nil, units: String = "1", fill: Bool = false) throws {
+        try field(name, values, dimensions: axisNames, longName: longName, description: description, units: units, fill: fill)
     }
 
-    func field(_ name: String, _ values: [Double], dimensions: [String], longName: String, units: String = "1", fill: Bool = false) throws {
-        try file.defineVariable(name, dimensions: dimensions, attributes: ["long_name": .text(longName + context), "units": .text(units)],
+    /// A variable with a short `long_name` (a plot label) and, where there is one, its formula as `description`.
+    func field(_ name: String, _ values: [Double], dimensions: [String], longName: String, description: String? = nil, units: String = "1",
+               fill: Bool = false) throws {
+        var attributes: [String: AttributeValue] = ["long_name": .text(longName + context), "units": .text(units)]
+        if let description { attributes["description"] = .text(description) }
+        try file.defineVariable(name, dimensions: dimensions, attributes: attributes,
                                 fillValue: fill ? ModifiedLossResult.fillValue : nil, compress: values.count > 1 << 16)
         try file.write(name, values: values)
     }
 
-    func matrix(_ name: String, _ m: Matrix, longName: String, parameterOnly: Bool = false) throws {
+    func matrix(_ name: String, _ m: Matrix, longName: String, description: String? = nil, parameterOnly: Bool = false) throws {
         let dims = parameterOnly ? ["parameter", "parameter_b"] : [RunVariable.component, RunVariable.componentB]
-        try field(name, m.elements, dimensions: dims, longName: longName)
+        try field(name, m.elements, dimensions: dims, longName: longName, description: description)
     }
 
     /// A full phase-space field: written whole in 2-D (and in 4-D when asked), as its six 2-D
     /// marginals in 4-D when `marginals` is set.
-    func phaseField(_ name: String, _ values: [Double], longName: String, marginals: Bool) throws {
-        try phaseField(name, values, longName: longName,
+    func phaseField(_ name: String, _ values: [Double], longName: String, description: String? = nil, marginals: Bool) throws {
+        try phaseField(name, values, longName: longName, description: description,
                        marginalValues: isFourDimensional && marginals ? values.withUnsafeBufferPointer { Quadrature.pairMarginals(of: $0, on: grid) } : nil)
     }
 
     /// The same with the marginals given (drawn from a frame, say); `values` may be nil where only they are written.
-    func phaseField(_ name: String, _ values: [Double]?, longName: String, marginalValues: [String: [Double]]?) throws {
+    func phaseField(_ name: String, _ values: [Double]?, longName: String, description: String? = nil, marginalValues: [String: [Double]]?) throws {
         if !isFourDimensional || writeFullFields {
             guard let values else { preconditionFailure("\(name) is written whole but was not drawn") }
-            try field(name, values, longName: longName)
+            try field(name, values, longName: longName, description: description)
         }
         guard isFourDimensional, let all = marginalValues else { return }
         for (a, b) in pairs {
             let key = "\(axisNames[a])_\(axisNames[b])"
-            try field("\(name)_\(key)", all[key]!, dimensions: [axisNames[a], axisNames[b]], longName: "\(longName), marginal over the other axes")
+            try field("\(name)_\(key)", all[key]!, dimensions: [axisNames[a], axisNames[b]], longName: "\(longName), marginal",
+                      description: (description.map { $0 + "; " } ?? "") + "marginal over the other axes")
         }
     }
 
@@ -122,20 +127,24 @@ struct AnalysisProduct {
 
     func writeAnalysis(_ a: DensityAnalysis) throws {
         let m = a.modifiedLoss
-        try phaseField("modified_loss", m.potential, longName: "modified loss Phi = -log(p/max p), masked where p < \(m.threshold) max p", marginals: false)
+        try phaseField("modified_loss", m.potential, longName: "modified loss Phi",
+                       description: "Phi = -log(p/max p), masked where p < \(m.threshold) max p", marginals: false)
         try field("modified_loss_theta", m.thetaPotential, dimensions: thetaNames,
                   longName: "theta-marginal potential -log(p_theta/max p_theta), masked where p_theta < \(m.threshold) max", fill: true)
         if let psi = m.psi {
-            try phaseField("modified_loss_psi", psi, longName: "temperature-normalised modified loss Psi = T_v Phi (p ~ exp(-Psi/T_v))", marginals: false)
+            try phaseField("modified_loss_psi", psi, longName: "modified loss Psi",
+                           description: "Psi = T_v Phi, temperature-normalised (p ~ exp(-Psi/T_v))", marginals: false)
         }
         try phaseField("training_loss", m.trainingEnergy, longName: "training loss plus kinetic energy L_lambda(theta) + m|v|^2/2", marginals: false)
-        try field("training_loss_theta", m.trainingLoss, dimensions: thetaNames, longName: "training loss L_lambda(theta) = L(theta) + lambda|theta|^2/2")
+        try field("training_loss_theta", m.trainingLoss, dimensions: thetaNames, longName: "training loss L_lambda",
+                  description: "L_lambda(theta) = L(theta) + lambda|theta|^2/2")
         try matrix("fitted_precision", m.fittedPrecision, longName: "Hessian U of the quadratic fitted to Phi")
         try matrix("fitted_theta_precision", m.thetaFittedPrecision, longName: "Hessian of the quadratic fitted to the theta-marginal potential", parameterOnly: true)
         if let theory = a.theory {
-            try matrix("exact_precision", theory.precision, longName: "exact U = P^-1")
+            try matrix("exact_precision", theory.precision, longName: "exact U", description: "U = P^-1")
             try matrix("exact_theta_precision", theory.thetaMarginalPrecision, longName: "exact theta-marginal precision (P_theta_theta)^-1", parameterOnly: true)
-            try matrix("exact_circulation", theory.circulation, longName: "exact first moment of the current, integral of (x - x*) J^T (Q = AP - D when stationary)")
+            try matrix("exact_circulation", theory.circulation, longName: "exact first moment of the current",
+                   description: "integral of (x - x*) J^T dx (Q = AP - D when stationary)")
         }
         if let psi = a.sde.modifiedLossHessian { try matrix("exact_psi_hessian", psi, longName: "Hessian of Psi (physics.md 6.4)") }
 
@@ -150,7 +159,7 @@ struct AnalysisProduct {
             let reversible = zip(a.fields.components[grid.parameterDimension + i], values).map { $0 - $1 }
             try phaseField("current_reversible_\(v)", reversible, longName: "reversible part of J along \(v) under momentum parity", marginals: false)
         }
-        try phaseField("current_divergence", a.fields.divergence, longName: "divergence of J (= -dp/dt)", marginals: false)
+        try phaseField("current_divergence", a.fields.divergence, longName: "divergence of J", description: "div J = -dp/dt", marginals: false)
         for marginal in a.marginalCurrents {
             let dims = marginal.plane.split(separator: "_").map(String.init)
             try field("marginal_current_\(marginal.plane)_\(marginal.component)", marginal.values, dimensions: dims,

@@ -33,22 +33,28 @@ enum AxisNaming {
     static func longName(_ axis: String) -> String {
         let index = axis.drop { !$0.isNumber }
         let sub = index.isEmpty ? "" : "_\(index)"
-        return axis.hasPrefix("theta")
-            ? "parameter theta\(sub)"
-            : "velocity v\(sub) = d theta\(sub)/dt (minus the PyTorch momentum buffer)"
+        return axis.hasPrefix("theta") ? "parameter theta\(sub)" : "velocity v\(sub)"
+    }
+
+    /// What a velocity coordinate is (nil for parameters, whose long name says it).
+    static func description(_ axis: String) -> String? {
+        let index = axis.drop { !$0.isNumber }
+        return axis.hasPrefix("v") ? "v\(index) = d theta\(index)/dt = (theta\(index)_k - theta\(index)_(k-1))/learning_rate, minus the PyTorch momentum buffer" : nil
     }
 
     /// The grid's axes as uncentred coordinates around `origin`, or exactly `values` when given.
     static func define(_ grid: PhaseSpaceGrid, origin: [Double], values: [[Double]]? = nil, in file: NetCDFFile) throws {
         for (i, axis) in grid.axes.enumerated() {
             try file.defineDimension(axis.name, coordinates: values?[i] ?? axis.coordinates.map { $0 + origin[i] },
-                                     attributes: ["long_name": .text(longName(axis.name)), "units": .text("1")])
+                                     attributes: ["long_name": .text(longName(axis.name)), "units": .text("1")]
+                                        .merging(description(axis.name).map { ["description": .text($0)] } ?? [:]) { $1 })
         }
     }
 
     static func axes(_ grid: PhaseSpaceGrid, origin: [Double]) -> [PhaseSpaceAxis] {
         grid.axes.enumerated().map { i, axis in
-            PhaseSpaceAxis(name: axis.name, longName: longName(axis.name), units: "1", values: axis.coordinates.map { $0 + origin[i] })
+            PhaseSpaceAxis(name: axis.name, longName: longName(axis.name), units: "1", values: axis.coordinates.map { $0 + origin[i] },
+                           description: description(axis.name))
         }
     }
 }

@@ -38,7 +38,7 @@ enum SimulationProduct {
         if let grid, let origin { try AxisNaming.define(grid, origin: origin, values: axisValues, in: file) }
         try file.defineIndexDimension(RunVariable.component, labels: names)
         try file.defineIndexDimension(RunVariable.componentB, labels: names)
-        try file.defineTimeDimension(attributes: ["long_name": .text("continuous time t = learning_rate * step"), "units": .text("1")])
+        try file.defineTimeDimension(attributes: RunVariable.timeAttributes)
         func variable(_ name: String, _ dims: [String], _ longName: String, _ values: [Double]) throws {
             try file.defineVariable(name, dimensions: dims, attributes: ["long_name": .text(longName), "units": .text("1")],
                                     compress: values.count > 1 << 16)

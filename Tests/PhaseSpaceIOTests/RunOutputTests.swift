@@ -44,7 +44,8 @@ struct RunOutputTests {
         #expect(rootNames.last == "wall_time_seconds", "summary attributes come last, in creation order")
         #expect(try reader.attributeNames(of: "theta\(d == 1 ? "" : "1")") == ["long_name", "units"],
                 "dimension-scale bookkeeping (CLASS, NAME, _Netcdf4Dimid ...) is hidden")
-        #expect(try reader.attribute("long_name", of: "t") == .text("continuous time t = learning_rate * step"))
+        #expect(try reader.attribute("long_name", of: "t") == .text("time t"))
+        #expect(try reader.attribute("description", of: "t") == .text("t = learning_rate * step (dimensionless)"))
     }
 
     @Test("d = 2 writes the six marginals in axis order")

@@ -158,7 +158,7 @@ struct SampleRun {
         root.append("\"wall_time_seconds\": 0.125")
         let variables = expectedVariables.map { v in
             let attributes = v.name == "component" ? ", \"attributes\": {\"units\": \"1\", \"flag_meanings\": \(json(layout.axes.map(\.name).joined(separator: " ")))}"
-                : v.name == "t" ? ", \"attributes\": {\"units\": \"1\", \"long_name\": \"continuous time t = learning_rate * step\"}"
+                : v.name == "t" ? ", \"attributes\": {\"units\": \"1\", \"long_name\": \"time t\"}"
                 : ""
             return "\(json(v.name)): {\"dims\": [\(v.dims.map(json).joined(separator: ", "))], \"values\": [\(v.values.map { "\($0)" }.joined(separator: ", "))]\(attributes)}"
         }

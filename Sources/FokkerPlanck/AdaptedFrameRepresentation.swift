@@ -64,14 +64,15 @@ public struct FrameView {
     /// Moments of the physical density in centred coordinates, computed on the frame grid: mean μ + L m_y,
     /// covariance L C_y Lᵀ. Boundary fractions are those of the frame box.
     public var moments: DensityMoments {
-        var m = Quadrature.moments(of: UnsafeBufferPointer(density.buffer), on: grid)
-        let n = frame.dimension, l = frame.factor
+        physical(Quadrature.moments(of: UnsafeBufferPointer(density.buffer), on: grid))
+    }
+
+    /// Moments taken on the frame grid, as moments of the physical density (mean μ + L m_y, covariance L C_y Lᵀ).
+    public func physical(_ inFrame: DensityMoments) -> DensityMoments {
+        var m = inFrame
+        let n = frame.dimension, l = Matrix(rows: n, cols: n, elements: frame.factor)
         m.mean = frame.point(atFrameCoordinates: m.mean)
-        var lc = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for j in 0..<n { for k in 0..<n { lc[i * n + j] += l[i * n + k] * m.covariance[k * n + j] } } }
-        var cov = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for j in 0..<n { for k in 0..<n { cov[i * n + j] += lc[i * n + k] * l[j * n + k] } } }
-        m.covariance = cov
+        m.covariance = (l * Matrix(rows: n, cols: n, elements: m.covariance) * l.transposed).elements
         m.minimum /= frame.jacobian
         m.maximum /= frame.jacobian
         return m

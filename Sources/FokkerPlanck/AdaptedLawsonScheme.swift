@@ -31,9 +31,6 @@ public final class AdaptedLawsonScheme: TimeStepper, AdaptedFrameRepresentation 
         diagnostics.minimum /= frame.jacobian
         return diagnostics
     }
-    /// Frames moved into so far.
-    public private(set) var frameChanges = 0
-
     /// How far the density may drift from N(0, I) in its frame before the frame follows it. At 0.05 the
     /// narrowest principal deviation stays above 0.97, where 32 points over ±7.5 resolve it to about 1e-9.
     public static let largestDrift = 0.05
@@ -95,7 +92,6 @@ public final class AdaptedLawsonScheme: TimeStepper, AdaptedFrameRepresentation 
     public func changeFrame(of state: AlignedBuffer, to next: Frame) throws(SimulationError) {
         try move(state, to: next, with: frameMap)
         frame = next
-        frameChanges += 1
         scheme.retarget(dynamics.inFrame(next))
         mixedIsCurrent = false
     }
@@ -109,7 +105,7 @@ public final class AdaptedLawsonScheme: TimeStepper, AdaptedFrameRepresentation 
         guard drift > Self.largestDrift else { return }
         // An accurate step moves the law by a small part of its width: a whole width means a step beyond stability.
         guard drift < 1 else { throw .unstableStep(time: 0, scheme: name, movement: drift, fixedStep: control == .fixed) }
-        let physical = FrameView(frame: frame, grid: frameGrid, density: state).moments
+        let physical = FrameView(frame: frame, grid: frameGrid, density: state).physical(own)
         let next: Frame
         do { next = try Frame(mean: physical.mean, covariance: physical.covariance) } catch { throw .frameDegenerate(time: 0, reason: error.description) }
         try changeFrame(of: state, to: next)

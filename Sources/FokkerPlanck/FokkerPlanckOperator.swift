@@ -44,7 +44,7 @@ public final class FokkerPlanckOperator: DensityRepresentation, @unchecked Senda
         precondition(grid.parameterDimension == dynamics.parameterDimension)
         self.grid = grid
         self.dynamics = dynamics
-        let d = grid.parameterDimension, n = 2 * d
+        let d = grid.parameterDimension
         density = grid.makeField()
         flux = grid.makeField()
         fluxSpectrum = grid.makeMixedField()

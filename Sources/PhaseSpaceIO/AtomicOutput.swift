@@ -28,7 +28,6 @@ public struct AtomicOutput: Sendable {
         self.destination = destination
         self.overwrite = overwrite
         let url = URL(fileURLWithPath: destination)
-        let name = url.lastPathComponent
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory) {
